@@ -1,0 +1,1 @@
+"""WHMCS sandbox: WHMCS-like trees, a private MariaDB server and a simulator."""
