@@ -1,8 +1,96 @@
-"""Placeholder: replaced by the sandbox work."""
+"""``smartermail-whmcs sandbox up|down``: a throwaway WHMCS fleet on this machine.
+
+Plain HTTP is the default for the simulator: it is SmarterMail's own default API port (9998,
+the module's DefaultNonSSLPort), and it needs no CA to be trusted by PHP's curl or by Ansible on
+the sandbox hosts. ``--tls`` serves HTTPS with a throwaway CA (recorded in sandbox.json and
+passed to the sandbox's PHP) to exercise certificate checking.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
+
+from smartermail_whmcs.sandbox.lifecycle import MAX_HOSTS, UpOptions, bring_up, tear_down
+from smartermail_whmcs.sandbox.mariadb import DEFAULT_WHMCS_VERSION
+from smartermail_whmcs.sandbox.state import SandboxState, state_path
+
+_DIR_OPTION = click.option(
+    "--dir",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory that holds the sandbox (created if missing).",
+)
 
 
 @click.group("sandbox")
 def sandbox_group() -> None:
-    """Create or remove a local WHMCS sandbox."""
+    """Create or remove a local WHMCS sandbox (WHMCS trees + private MariaDB + simulator)."""
+
+
+@sandbox_group.command("up")
+@_DIR_OPTION
+@click.option(
+    "--hosts",
+    type=click.IntRange(1, MAX_HOSTS),
+    default=1,
+    show_default=True,
+    help="Number of WHMCS hosts (whmcs1..N).",
+)
+@click.option(
+    "--module-src",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Module folder the inventory installs (default: the bundled fixture module).",
+)
+@click.option(
+    "--tls/--no-tls",
+    default=False,
+    show_default=True,
+    help="Serve the simulator over HTTPS with a throwaway CA (default: plain HTTP).",
+)
+@click.option(
+    "--whmcs-version",
+    default=DEFAULT_WHMCS_VERSION,
+    show_default=True,
+    help="Version recorded in tblconfiguration and the tree.",
+)
+def up_command(directory: Path, hosts: int, module_src: Path | None, tls: bool, whmcs_version: str) -> None:
+    """Start a sandbox in DIR and write DIR/inventory.yml and DIR/sandbox.json."""
+    state = bring_up(
+        UpOptions(
+            directory=directory, hosts=hosts, module_src=module_src, tls=tls, whmcs_version=whmcs_version
+        )
+    )
+    _print_summary(state)
+
+
+@sandbox_group.command("down")
+@_DIR_OPTION
+@click.option("--keep-files", is_flag=True, help="Stop the processes but keep the generated files.")
+def down_command(directory: Path, keep_files: bool) -> None:
+    """Stop the sandbox in DIR and remove its generated files."""
+    for line in tear_down(directory, keep_files=keep_files):
+        click.echo(line)
+
+
+def _print_summary(state: SandboxState) -> None:
+    directory = Path(state.directory)
+    assert state.simulator is not None and state.mariadb is not None
+    click.echo(f"sandbox up in {directory} (WHMCS {state.whmcs_version})")
+    for host in state.hosts:
+        click.echo(f"  {host.name}: {host.whmcs_root} (database {host.database.name})")
+    click.echo(
+        f"  MariaDB:   127.0.0.1:{state.mariadb.port}, socket {state.mariadb.socket} "
+        f"(pid {state.mariadb.pid})"
+    )
+    tls = f", CA {state.simulator.ca_file}" if state.simulator.ca_file else ""
+    click.echo(
+        f"  simulator: {state.simulator.url} (pid {state.simulator.pid}, "
+        f"sysadmin {state.simulator.sysadmin.username}{tls})"
+    )
+    click.echo(f"  inventory: {state.inventory}")
+    click.echo(f"  state:     {state_path(directory)} (passwords and keys, mode 0600)")
+    click.echo(f"stop it with: smartermail-whmcs sandbox down --dir {directory}")

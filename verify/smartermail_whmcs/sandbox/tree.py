@@ -1,0 +1,118 @@
+"""A WHMCS-like directory tree for one sandbox host.
+
+Layout (what the install playbook and the verify checks look at in a real WHMCS root)::
+
+    configuration.php        the 8.x installer's variable set, mode 0640
+    init.php                 defines WHMCS, reads configuration.php (sandbox stand-in)
+    includes/functions.php   encrypt()/decrypt() (sandbox stand-in)
+    vendor/whmcs/whmcs-foundation/lib/Database/Capsule.php
+                             Capsule::connection()->getPdo(), with the "Version:" header
+    crons/cron.php           the cron stand-in; crons/config.php.new as WHMCS ships it
+    modules/servers/         empty: installing the module is the install playbook's job
+    templates_c/             $templates_compiledir
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+CONFIGURATION_MODE = 0o640
+_VERSION_RE = re.compile(r"^(\d+\.\d+\.\d+)-(release|rc|beta|alpha)\.\d+$")
+
+
+def php_string(value: object) -> str:
+    """A PHP single-quoted literal for ``value`` (only \\ and ' need escaping there)."""
+    text = "" if value is None else str(value)
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def short_version(whmcs_version: str) -> str:
+    """'8.13.0-release.1' -> '8.13.0'; raises ValueError on anything else."""
+    match = _VERSION_RE.match(whmcs_version)
+    if not match:
+        raise ValueError(f"WHMCS version must look like 8.13.0-release.1, got {whmcs_version!r}")
+    return match.group(1)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=False,  # noqa: S701 - output is PHP source; values go through the php filter
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["php"] = php_string
+    return env
+
+
+@dataclass
+class HostTreeSpec:
+    """Everything that differs from one sandbox host to the next."""
+
+    host_name: str
+    root: Path
+    db_host: str
+    db_port: int
+    db_name: str
+    db_username: str
+    db_password: str
+    cc_encryption_hash: str
+    license: str
+    whmcs_version: str
+    ca_file: str = ""
+
+    def __repr__(self) -> str:
+        return f"HostTreeSpec(host_name={self.host_name!r}, root={str(self.root)!r})"
+
+
+def _write(path: Path, text: str, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, mode)
+
+
+def build_host_tree(spec: HostTreeSpec) -> Path:
+    """Create the tree under ``spec.root`` (which must not exist yet) and return it."""
+    env = _environment()
+    root = spec.root
+    root.mkdir(parents=True)
+    values = {
+        "host_name": spec.host_name,
+        "license": spec.license,
+        "db_host": spec.db_host,
+        "db_port": str(spec.db_port),
+        "db_username": spec.db_username,
+        "db_password": spec.db_password,
+        "db_name": spec.db_name,
+        "cc_encryption_hash": spec.cc_encryption_hash,
+        "ca_file": spec.ca_file,
+        "whmcs_version": spec.whmcs_version,
+        "whmcs_short_version": short_version(spec.whmcs_version),
+    }
+    _write(
+        root / "configuration.php",
+        env.get_template("configuration.php.j2").render(values),
+        CONFIGURATION_MODE,
+    )
+    _write(root / "init.php", env.get_template("init.php.j2").render(values))
+    _write(
+        root / "vendor" / "whmcs" / "whmcs-foundation" / "lib" / "Database" / "Capsule.php",
+        env.get_template("capsule.php.j2").render(values),
+    )
+    _write(root / "includes" / "functions.php", (TEMPLATE_DIR / "functions.php").read_text(encoding="utf-8"))
+    _write(root / "crons" / "cron.php", (TEMPLATE_DIR / "cron.php").read_text(encoding="utf-8"))
+    _write(
+        root / "crons" / "config.php.new",
+        (TEMPLATE_DIR / "crons_config.php.new").read_text(encoding="utf-8"),
+    )
+    (root / "modules" / "servers").mkdir(parents=True)
+    (root / "templates_c").mkdir()
+    return root
