@@ -14,7 +14,7 @@ Written from the algorithm description in reference/whmcs.md 2.1. The scheme is 
 This is obfuscation, not strong cryptography; it exists only to read and write what WHMCS stores.
 """
 
-from __future__ import absolute_import, division, print_function
+from __future__ import absolute_import, annotations, division, print_function
 
 __metaclass__ = type
 
@@ -23,6 +23,7 @@ import binascii
 import hashlib
 import hmac
 import os
+from typing import Callable, Optional
 
 BLOCK_SIZE = 20  # SHA-1 digest size: the IV and each keystream block
 
@@ -31,19 +32,19 @@ class WhmcsCryptoError(ValueError):
     """A value could not be decrypted with the given key (the message never holds a secret)."""
 
 
-def _sha1(data):
+def _sha1(data: bytes) -> bytes:
     return hashlib.sha1(data).digest()  # noqa: S324 - WHMCS's format, not a security choice
 
 
-def _md5_hex(data):
+def _md5_hex(data: bytes) -> bytes:
     return hashlib.md5(data).hexdigest().encode("ascii")  # noqa: S324 - WHMCS's format
 
 
-def _xor(left, right):
+def _xor(left: bytes, right: bytes) -> bytes:
     return bytes(left[index] ^ right[index] for index in range(len(left)))
 
 
-def _header_key(cc_encryption_hash):
+def _header_key(cc_encryption_hash: str) -> bytes:
     """The 20-byte key that masks the IV, derived from ``$cc_encryption_hash``."""
     if not isinstance(cc_encryption_hash, str) or not cc_encryption_hash:
         raise WhmcsCryptoError("the WHMCS cc_encryption_hash is empty; check configuration.php")
@@ -51,7 +52,7 @@ def _header_key(cc_encryption_hash):
     return _sha1(_md5_hex(_md5_hex(secret)) + _md5_hex(secret))
 
 
-def _apply_keystream(data, iv, plaintext_of):
+def _apply_keystream(data: bytes, iv: bytes, plaintext_of: Callable[[bytearray, bytes], bytes]) -> bytes:
     """XOR ``data`` with the keystream that starts at ``iv``.
 
     The next keystream block hashes the previous block with the previous 20 *plaintext* bytes,
@@ -68,7 +69,7 @@ def _apply_keystream(data, iv, plaintext_of):
     return bytes(output)
 
 
-def whmcs_encrypt(plain, cc_encryption_hash):
+def whmcs_encrypt(plain: str, cc_encryption_hash: str) -> str:
     """Encrypt ``plain`` (str) the way WHMCS ``encrypt()`` does; returns base64 text."""
     if not isinstance(plain, str):
         raise WhmcsCryptoError("only text can be encrypted for WHMCS (got %s)" % type(plain).__name__)
@@ -78,7 +79,7 @@ def whmcs_encrypt(plain, cc_encryption_hash):
     return base64.b64encode(_xor(iv, header_key) + body).decode("ascii")
 
 
-def whmcs_decrypt(ciphertext, cc_encryption_hash):
+def whmcs_decrypt(ciphertext: Optional[str], cc_encryption_hash: str) -> str:
     """Decrypt a WHMCS ``encrypt()`` value; '' stays ''. Raises WhmcsCryptoError on bad input."""
     header_key = _header_key(cc_encryption_hash)
     if ciphertext is None or ciphertext == "":
@@ -107,7 +108,7 @@ def whmcs_decrypt(ciphertext, cc_encryption_hash):
         ) from None
 
 
-def passwords_equal(ciphertext, plain, cc_encryption_hash):
+def passwords_equal(ciphertext: Optional[str], plain: str, cc_encryption_hash: str) -> bool:
     """True if ``ciphertext`` decrypts to ``plain``; False if it differs or cannot be decrypted.
 
     Encryption is randomised, so idempotent code must compare this way, never ciphertexts.
