@@ -97,13 +97,14 @@ def normalize_hostname(hostname):
 
 def _as_ipv6(hostname):
     """The compressed IPv6 address when hostname is an IPv6 literal (bare or bracketed), else None."""
+    bracketed = hostname.startswith("[") or hostname.endswith("]")
     candidate = hostname[1:-1] if hostname.startswith("[") and hostname.endswith("]") else hostname
-    if ":" not in candidate:
+    if ":" not in candidate and not bracketed:
         return None
     try:
         return ipaddress.IPv6Address(candidate).compressed
     except ValueError:
-        if hostname.startswith("["):
+        if bracketed:
             raise SmarterMailConfigError(
                 "SmarterMail hostname %r is not a valid IPv6 address." % hostname
             ) from None
