@@ -1,0 +1,38 @@
+"""Validation of domain names and mailbox names as the simulator models it."""
+
+from __future__ import annotations
+
+import re
+
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD_RE = re.compile(r"^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_LOCAL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?$")
+
+
+def normalize_domain(name: object) -> str | None:
+    """Lower-case ASCII form of a valid domain name (IDN accepted via IDNA), else None."""
+    if not isinstance(name, str):
+        return None
+    text = name.strip().lower().rstrip(".")
+    if not text or len(text) > 253:
+        return None
+    try:
+        ascii_form = text.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    labels = ascii_form.split(".")
+    if len(labels) < 2 or not all(_LABEL_RE.match(label) for label in labels):
+        return None
+    if not _TLD_RE.match(labels[-1]):
+        return None
+    return ascii_form
+
+
+def normalize_local_part(name: object) -> str | None:
+    """Lower-case mailbox name (the part before @), else None when it is not acceptable."""
+    if not isinstance(name, str):
+        return None
+    text = name.strip().lower()
+    if ".." in text or not _LOCAL_RE.match(text):
+        return None
+    return text
