@@ -24,7 +24,7 @@ class WhmcsConfigError(Exception):
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*")
-_NUMBER = re.compile(r"(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F_]+|0[bB][01_]+")
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?")
 _COMPOUND_OPERATORS = (".", "+", "-", "*", "/", "%", "?", "|", "&", "^")
 _SIMPLE_ESCAPES = {
     "n": "\n",

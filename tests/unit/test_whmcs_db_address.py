@@ -1,0 +1,79 @@
+"""Pure parts of the WHMCS DB helpers: version parsing and the address in configuration.php."""
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import (
+    WhmcsConfig,
+    WhmcsConfigError,
+    database_address,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+    WhmcsVersion,
+    parse_whmcs_version,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8.4.0-release.1", (8, 4, 0, "release", 1)),
+        ("8.13.0-release.1", (8, 13, 0, "release", 1)),
+        ("8.10.0-rc.2", (8, 10, 0, "rc", 2)),
+        ("8.7.2", (8, 7, 2, "release", 1)),
+        (" 9.0.0-beta.1 ", (9, 0, 0, "beta", 1)),
+    ],
+)
+def test_parse_whmcs_version(text: str, expected: tuple) -> None:
+    version = parse_whmcs_version(text)
+    assert tuple(version) == expected
+    assert isinstance(version, WhmcsVersion)
+
+
+def test_versions_compare_in_release_order() -> None:
+    ordered = [
+        "8.4.0-release.1",
+        "8.10.0-alpha.1",
+        "8.10.0-beta.2",
+        "8.10.0-rc.1",
+        "8.10.0-release.1",
+        "8.13.0",
+    ]
+    parsed = [parse_whmcs_version(text) for text in ordered]
+    assert parsed == sorted(parsed)
+    assert parse_whmcs_version("8.13.0-release.1") >= (8, 7)
+    assert str(parse_whmcs_version("8.13.0")) == "8.13.0-release.1"
+
+
+@pytest.mark.parametrize("text", ["", "eight", "8", "8.x.0", "8.4.0-release.one"])
+def test_parse_whmcs_version_rejects_garbage(text: str) -> None:
+    with pytest.raises(ValueError, match="not a WHMCS version"):
+        parse_whmcs_version(text)
+
+
+def config(host: str, port: str = "") -> WhmcsConfig:
+    return WhmcsConfig(path="/w/configuration.php", db_host=host, db_port=port)
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "socket", "expected"),
+    [
+        ("localhost", "", None, ("localhost", 3306, None)),
+        ("", "", None, ("localhost", 3306, None)),
+        ("10.0.0.5", "3307", None, ("10.0.0.5", 3307, None)),
+        ("db.example.test:3310", "", None, ("db.example.test", 3310, None)),
+        ("db.example.test:3310", "3311", None, ("db.example.test", 3311, None)),
+        ("[::1]:3308", "", None, ("::1", 3308, None)),
+        ("::1", "", None, ("::1", 3306, None)),
+        ("localhost:/run/mysqld/mysqld.sock", "", None, ("localhost", 3306, "/run/mysqld/mysqld.sock")),
+        ("localhost", "", "/tmp/given.sock", ("localhost", 3306, "/tmp/given.sock")),
+    ],
+)
+def test_database_address(host: str, port: str, socket: str | None, expected: tuple) -> None:
+    assert database_address(config(host, port), socket) == expected
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", "-1"])
+def test_database_address_rejects_bad_port(port: str) -> None:
+    with pytest.raises(WhmcsConfigError, match="is not a TCP port number"):
+        database_address(config("db", port))
