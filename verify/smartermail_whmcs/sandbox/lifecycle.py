@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import ssl
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,9 @@ def remove_generated_content(directory: Path) -> None:
 
 
 def _check_simulator_answers(simulator: SimulatorRecord) -> None:
-    verify: str | bool = simulator.ca_file or True
+    verify: ssl.SSLContext | bool = True
+    if simulator.ca_file:
+        verify = ssl.create_default_context(cafile=simulator.ca_file)
     try:
         response = httpx.get(f"{simulator.url}/api/v1/licensing/about", verify=verify, timeout=10.0)
     except httpx.HTTPError as error:
