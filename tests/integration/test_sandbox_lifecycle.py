@@ -9,7 +9,9 @@ import pytest
 from fixtures.sandbox import run_sandbox_cli
 from smartermail_whmcs.errors import StageError
 from smartermail_whmcs.sandbox import lifecycle
+from smartermail_whmcs.sandbox.mariadb import MariaDBServer
 from smartermail_whmcs.sandbox.processes import pid_alive, port_open
+from smartermail_whmcs.sandbox.state import HostRecord, SandboxState
 
 pytestmark = pytest.mark.slow
 
@@ -136,8 +138,11 @@ def test_failure_midway_stops_everything_started(tmp_path: Path, monkeypatch: py
     seen: dict[str, int] = {}
     real_make_host = lifecycle._make_host
 
-    def make_host_then_fail(directory, index, mariadb, state):
+    def make_host_then_fail(
+        directory: Path, index: int, mariadb: MariaDBServer, state: SandboxState
+    ) -> HostRecord:
         if index == 2:
+            assert state.simulator is not None and state.mariadb is not None
             seen.update(simulator=state.simulator.pid, mariadb=state.mariadb.pid)
             seen.update(simulator_port=state.simulator.port, mariadb_port=state.mariadb.port)
             raise OSError("disk full (injected)")
