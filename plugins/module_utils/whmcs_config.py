@@ -266,9 +266,11 @@ def _read_with_php(config_path: str, php_binary: str) -> Optional[Dict[str, Any]
     if "error" in payload:
         error = payload["error"]
         where = "line %s" % error.get("line") if error.get("in_file") else "a file it includes"
-        kind = "syntax error" if error.get("class") == "ParseError" else "error (%s)" % error.get("class")
+        kind = (
+            "a syntax error" if error.get("class") == "ParseError" else "an error (%s)" % error.get("class")
+        )
         raise WhmcsConfigError(
-            "%s %s: php reports a %s: %s"
+            "%s %s: php reports %s: %s"
             % (config_path, where, kind, _redact_quoted(str(error.get("message", ""))))
         )
     variables = payload.get("vars") or {}
