@@ -1,0 +1,56 @@
+"""`smartermail-whmcs demo`, run as a user runs it (a subprocess), end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from smartermail_whmcs.demo_report import parse_recap
+
+
+@pytest.mark.slow
+def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
+    directory = tmp_path / "demo"
+    done = subprocess.run(
+        [sys.executable, "-m", "smartermail_whmcs", "demo", "--hosts", "2", "--dir", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line.split() for line in done.stdout.splitlines() if line.startswith("whmcs")]
+    assert [row[0] for row in rows] == ["whmcs1", "whmcs2"]
+    assert all(row[-1] == "PASS" and row[1].startswith("8.") for row in rows)
+    assert "[4/4] sandbox down: done" in done.stderr
+    assert not (directory / "inventory.yml").exists()
+
+
+def test_demo_names_missing_system_packages(tmp_path: Path) -> None:
+    # A PATH with only this venv: php is not on it, so the demo must stop before doing anything.
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent))
+    done = subprocess.run(
+        [sys.executable, "-m", "smartermail_whmcs", "demo", "--dir", str(tmp_path / "never")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "php-cli" in done.stderr and "apt-get install" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "never").exists()
+
+
+def test_parse_recap_reads_every_host() -> None:
+    output = """PLAY RECAP *********
+whmcs1                     : ok=2    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0
+whmcs2                     : ok=1    changed=1    unreachable=0    failed=1    skipped=0    rescued=0    ignored=0
+"""
+    recap = parse_recap(output)
+    assert recap["whmcs1"]["ok"] == 2 and recap["whmcs1"]["failed"] == 0
+    assert recap["whmcs2"]["failed"] == 1 and recap["whmcs2"]["changed"] == 1
