@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -161,3 +164,25 @@ def test_failure_midway_stops_everything_started(tmp_path: Path, monkeypatch: py
     assert not port_open("127.0.0.1", seen["simulator_port"])
     assert not port_open("127.0.0.1", seen["mariadb_port"])
     assert sorted(p.name for p in directory.iterdir()) == []
+
+
+def _crontab_lines() -> list[str]:
+    listing = subprocess.run(["crontab", "-l"], capture_output=True, text=True, check=False)
+    return listing.stdout.splitlines() if listing.returncode == 0 else []
+
+
+@pytest.mark.skipif(shutil.which("crontab") is None, reason="needs the crontab command (Debian package cron)")
+def test_down_removes_the_crontab_lines_of_its_hosts(tmp_path: Path) -> None:
+    directory = tmp_path / "sb"
+    state = _up(directory)
+    cron_line = f"*/5 * * * * php -q {state['hosts'][0]['whmcs_root']}/crons/cron.php"
+    # Append only (other crontab lines, possibly other tests', are left as they are).
+    new_table = "\n".join([*_crontab_lines(), f"#Ansible: whmcs cron {uuid.uuid4().hex}", cron_line]) + "\n"
+    subprocess.run(["crontab", "-"], input=new_table, text=True, check=True)
+    try:
+        down = run_sandbox_cli("down", "--dir", str(directory))
+        assert down.returncode == 0, down.stderr
+        assert "crontab: removed 1 line" in down.stdout
+        assert cron_line not in _crontab_lines()
+    finally:
+        lifecycle.remove_sandbox_crontab_lines(directory.resolve())
