@@ -89,7 +89,6 @@ failed_stage:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import (
     HAS_HTTPX,
     HTTPX_IMPORT_ERROR,

@@ -70,7 +70,12 @@ def test_ansible_doc_finds_module_without_galaxy(fresh_venv: Path, tmp_path: Pat
     # An empty HOME and collections path: the only copy ansible-core can find is in site-packages.
     env_prefix = ["env", f"HOME={tmp_path}", f"ANSIBLE_COLLECTIONS_PATH={tmp_path / 'none'}"]
     done = run(
-        [*env_prefix, str(fresh_venv / "bin" / "ansible-doc"), "--json", "astral360.smartermail.smartermail_info"],
+        [
+            *env_prefix,
+            str(fresh_venv / "bin" / "ansible-doc"),
+            "--json",
+            "astral360.smartermail.smartermail_info",
+        ],
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr

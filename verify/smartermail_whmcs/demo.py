@@ -35,7 +35,11 @@ SETUP_HINT = "or run `bash scripts/run.sh demo` from a clone, which installs the
 def missing_packages() -> list[str]:
     """Debian packages whose commands are not on PATH (sbin included: mariadbd lives there)."""
     search_path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
-    missing = {package for command, package in REQUIRED_COMMANDS.items() if not shutil.which(command, path=search_path)}
+    missing = {
+        package
+        for command, package in REQUIRED_COMMANDS.items()
+        if not shutil.which(command, path=search_path)
+    }
     return sorted(missing)
 
 
@@ -54,7 +58,9 @@ class Stage:
             result = action()
         except StageError as error:
             raise StageError(f"stage {self.number} ({self.title}) failed: {error.message}") from error
-        click.echo(f"[{self.number}/{self.total}] {self.title}: done in {time.monotonic() - started:.1f} s", err=True)
+        click.echo(
+            f"[{self.number}/{self.total}] {self.title}: done in {time.monotonic() - started:.1f} s", err=True
+        )
         return result
 
 
@@ -64,7 +70,9 @@ def run_verify_playbook(state: SandboxState, log_file: Path) -> dict[str, dict[s
     command = [str(ansible_playbook), "-i", str(state.inventory), "astral360.smartermail.verify"]
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_HOST_KEY_CHECKING="0")
     with log_file.open("w") as log:
-        done = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=900, check=False)
+        done = subprocess.run(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=900, check=False
+        )
     recap = parse_recap(log_file.read_text())
     if done.returncode != 0 or not recap:
         tail = "\n".join(log_file.read_text().splitlines()[-15:])
@@ -81,12 +89,18 @@ def print_report(state: SandboxState, hosts: list[WhmcsHostReport], recap: dict[
         counts = recap.get(host.name, {})
         summary = f"{counts.get('ok', 0)}/{counts.get('changed', 0)}/{counts.get('failed', 0)}"
         passed = counts and counts.get("failed", 0) == 0 and counts.get("unreachable", 0) == 0
-        click.echo(f"{host.name:<10} {host.version:<18} {host.database:<28} {summary:<28} {'PASS' if passed else 'FAIL'}")
+        click.echo(
+            f"{host.name:<10} {host.version:<18} {host.database:<28} {summary:<28} {'PASS' if passed else 'FAIL'}"
+        )
 
 
 @click.command("demo")
-@click.option("--hosts", type=click.IntRange(1, 16), default=2, show_default=True, help="Sandbox WHMCS hosts.")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="Sandbox directory.")
+@click.option(
+    "--hosts", type=click.IntRange(1, 16), default=2, show_default=True, help="Sandbox WHMCS hosts."
+)
+@click.option(
+    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="Sandbox directory."
+)
 @click.option("--tls/--no-tls", default=False, show_default=True, help="Serve the simulator over HTTPS.")
 @click.option("--keep", is_flag=True, help="Leave the sandbox running afterwards.")
 def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> None:
@@ -114,9 +128,13 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
         if failed:
             raise StageError(f"verify failed on {', '.join(failed)}; log {directory / 'verify.log'}")
     except StageError as error:
-        raise StageError(f"{error.message}\nThe sandbox is kept for inspection; remove it with: "
-                         f"smartermail-whmcs sandbox down --dir {directory}") from error
+        raise StageError(
+            f"{error.message}\nThe sandbox is kept for inspection; remove it with: "
+            f"smartermail-whmcs sandbox down --dir {directory}"
+        ) from error
     if keep:
-        click.echo(f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})")
+        click.echo(
+            f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})"
+        )
         return
     Stage(4, total, "sandbox down").run(lambda: tear_down(directory))

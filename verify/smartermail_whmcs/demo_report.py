@@ -40,7 +40,9 @@ def read_whmcs_host(name: str, whmcs_root: Path) -> WhmcsHostReport:
             connection.close()
     except (WhmcsConfigError, WhmcsDbError) as error:
         raise StageError(f"{name}: {error}") from error
-    return WhmcsHostReport(name=name, version=version, database=f"{config.db_name}@{config.db_host}:{config.db_port}")
+    return WhmcsHostReport(
+        name=name, version=version, database=f"{config.db_name}@{config.db_host}:{config.db_port}"
+    )
 
 
 def parse_recap(output: str) -> dict[str, dict[str, int]]:
