@@ -105,6 +105,12 @@ def _default_socket(host: str) -> Optional[str]:
     return None
 
 
+def _session_charset(mysql_charset: str) -> str:
+    """WHMCS's 'utf8' (utf8mb3) as utf8mb4, its superset, so no text is mangled on the way."""
+    charset = (mysql_charset or "").strip().lower()
+    return "utf8mb4" if charset in ("", "utf8", "utf8mb3") else charset
+
+
 def _truthy(value: str) -> bool:
     return str(value).strip().lower() not in ("", "0", "false", "no", "off")
 
@@ -215,7 +221,7 @@ def connect(config: WhmcsConfig, *, socket: Optional[str] = None, connect_timeou
         "user": config.db_username,
         "password": config.db_password,
         "database": config.db_name,
-        "charset": config.mysql_charset or "utf8",  # PyMySQL treats utf8 as utf8mb4
+        "charset": _session_charset(config.mysql_charset),
         "autocommit": False,
         "connect_timeout": connect_timeout,
         "cursorclass": pymysql.cursors.DictCursor,
