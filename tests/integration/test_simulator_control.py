@@ -244,3 +244,14 @@ def test_state_records_requests_and_unknown_control_path(
     assert missing.status_code == 404 and missing.json()["success"] is False
     broken = simulator.control("POST", "config", json=None)
     assert broken.status_code == 200  # an empty body changes nothing
+
+
+def test_faults_over_tls(tls_simulator: RunningSimulator) -> None:
+    add_fault(tls_simulator, fault="reset", count=1)
+    add_fault(tls_simulator, fault="timeout", count=1)
+    with tls_simulator.client(timeout=1) as client:
+        with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+            client.get(ABOUT)
+        with pytest.raises(httpx.ReadTimeout):
+            client.get(ABOUT)
+        assert client.get(ABOUT).status_code == 200
