@@ -192,3 +192,12 @@ def test_unreadable_file_is_a_clear_error() -> None:
         assert f"{path} is not readable by this user (uid 65534)" in result.stdout
     finally:
         shutil.rmtree(directory)
+
+
+def test_php_that_hangs_is_stopped_by_the_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config.PHP_TIMEOUT_SECONDS", 1
+    )
+    path = write(tmp_path, BASE + "sleep(10);\n")
+    with pytest.raises(WhmcsConfigError, match="did not finish reading it within 1 s"):
+        read_whmcs_config(path)
