@@ -95,7 +95,7 @@ class SmarterMailClient:
         self.secure = bool(secure)
         self.username = username or ""
         self._password = password or ""
-        self._secrets = set()
+        self._secrets = ()  # replaced as a whole, so readers in other threads never see it change
         self._remember_secret(self._password)
         self.connect_timeout = _positive_seconds("connect_timeout", connect_timeout)
         self.timeout = _positive_seconds("timeout", timeout)
@@ -115,6 +115,7 @@ class SmarterMailClient:
         self._login_result = None
         self._login_error = None  # credentials rejected: remembered, never retried
         self._login_blocker = None  # 2FA or forced password change: token unusable
+        self._session_error = None  # session ended (refresh refused): no automatic password login
 
     # ----- lifecycle -------------------------------------------------------------------------
 
@@ -169,6 +170,7 @@ class SmarterMailClient:
         A rejected login is remembered: calling login() again raises the same error without
         contacting the server. A login that needs 2FA or a password change returns a LoginResult
         with the flag set; authenticated calls then raise the matching SmarterMailAuthError subclass.
+        After a session ended (refresh refused) only an explicit login() starts a new one.
         """
         with self._lock:
             if self._login_error is not None:
@@ -191,6 +193,7 @@ class SmarterMailClient:
             self._access_token = None
             self._refresh_token = None
             self._login_result = result
+            self._session_error = None
             self._login_blocker = self._blocker_for(call, result)
             if self._login_blocker is None:
                 self._remember_secret(token)
@@ -212,9 +215,10 @@ class SmarterMailClient:
                 )
             try:
                 payload = self._finish(call, "POST", None, {"token": self._refresh_token})
-            except SmarterMailAuthError:
+            except SmarterMailAuthError as err:
                 self._access_token = None
                 self._refresh_token = None
+                self._session_error = err
                 raise
             token = payload.get("accessToken")
             if not isinstance(token, str) or not token:
@@ -374,6 +378,8 @@ class SmarterMailClient:
         with self._lock:
             if self._login_blocker is not None:
                 raise self._login_blocker
+            if self._session_error is not None:
+                raise self._session_error
             if self._access_token is None:
                 self.login()
                 if self._login_blocker is not None:
@@ -386,7 +392,8 @@ class SmarterMailClient:
                 return self._access_token  # another thread refreshed meanwhile
             if self._refresh_token is None:
                 self._access_token = None
-                raise refusal(call, 401, None)
+                self._session_error = refusal(call, 401, None)
+                raise self._session_error
             self.refresh()
             return self._access_token
 
@@ -437,12 +444,12 @@ class SmarterMailClient:
 
     def _remember_secret(self, secret):
         if isinstance(secret, str) and len(secret) >= _MIN_SECRET_CHARS:
-            self._secrets.add(secret)
+            self._secrets = tuple(sorted(set(self._secrets) | {secret}, key=len, reverse=True))
 
     def _scrub(self, text):
         if not isinstance(text, str):
             return text
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        for secret in self._secrets:  # longest first, so a secret inside another is fully masked
             if secret in text:
                 text = text.replace(secret, _REDACTED)
         return text

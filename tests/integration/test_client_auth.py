@@ -119,9 +119,15 @@ def test_rejected_refresh_is_an_auth_error_without_a_second_password_login(simul
         with pytest.raises(SmarterMailAuthError) as caught:
             client.list_domains()
         assert not client.logged_in
+        with pytest.raises(SmarterMailAuthError) as again:
+            client.get_domain("any.test")
+        assert again.value is caught.value
+        assert statuses(simulator, LOGIN) == [200]
+        client.login()  # only an explicit login starts a new session
+        assert client.list_domains() == []
     assert caught.value.code == "INVALID_REFRESH_TOKEN"
     assert "refresh token" in str(caught.value)
-    assert statuses(simulator, LOGIN) == [200]
+    assert statuses(simulator, LOGIN) == [200, 200]
     assert statuses(simulator, REFRESH) == [401]
 
 

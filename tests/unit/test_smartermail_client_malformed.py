@@ -230,3 +230,24 @@ def test_missing_or_bad_ca_file_is_a_config_error(tmp_path) -> None:
 def test_settings_must_be_a_mapping() -> None:
     with client_for(with_login({})) as client, pytest.raises(SmarterMailConfigError, match="mapping"):
         client.set_domain_settings("a.test", [("isEnabled", False)])  # type: ignore[arg-type]
+
+
+def test_401_without_a_refresh_token_ends_the_session_without_a_second_login() -> None:
+    answer = login_ok()
+    del answer["refreshToken"]
+    server = Server(
+        {
+            LOGIN_PATH: lambda r: httpx.Response(200, json=answer),
+            "/api/v1/settings/sysadmin/domains": lambda r: httpx.Response(
+                401, json={"message": "TOKEN_EXPIRED"}
+            ),
+        }
+    )
+    with client_for(server) as client:
+        with pytest.raises(SmarterMailAuthError, match="access token") as caught:
+            client.list_domains()
+        with pytest.raises(SmarterMailAuthError) as again:
+            client.list_domains()
+    assert again.value is caught.value
+    assert caught.value.status == 401
+    assert server.calls == [LOGIN_PATH, "/api/v1/settings/sysadmin/domains"]
