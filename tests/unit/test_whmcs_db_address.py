@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import (
     WhmcsConfig,
@@ -77,3 +80,20 @@ def test_database_address(host: str, port: str, socket: str | None, expected: tu
 def test_database_address_rejects_bad_port(port: str) -> None:
     with pytest.raises(WhmcsConfigError, match="is not a TCP port number"):
         database_address(config("db", port))
+
+
+def test_module_imports_without_pymysql_and_explains() -> None:
+    probe = (
+        "import sys\n"
+        "sys.modules['pymysql'] = None\n"
+        "from ansible_collections.astral360.smartermail.plugins.module_utils import whmcs_db\n"
+        "from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import WhmcsConfig\n"
+        "assert whmcs_db.HAS_PYMYSQL is False and whmcs_db.PYMYSQL_IMPORT_ERROR\n"
+        "try:\n    whmcs_db.connect(WhmcsConfig(path='/x/configuration.php'))\n"
+        "except whmcs_db.WhmcsDbError as error:\n    print(error.kind, error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("driver the Python library PyMySQL is needed")
