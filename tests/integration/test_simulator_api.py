@@ -408,3 +408,16 @@ def test_https_also_answers_on_localhost(tls_simulator: RunningSimulator) -> Non
     url = tls_simulator.url.replace("127.0.0.1", "localhost")
     response = httpx.get(url + "/api/v1/licensing/about", verify=tls_simulator.verify, timeout=5)
     assert response.status_code == 200
+
+
+def test_concurrent_creates_of_one_name_succeed_once(simulator: RunningSimulator, sa: dict[str, str]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def put(_: int) -> int:
+        with simulator.client() as own:
+            return own.post(SA + "domain-put", json=domain_put_body("race.test"), headers=sa).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(put, range(32)))
+    assert statuses.count(200) == 1 and statuses.count(400) == 31
+    assert [d["name"] for d in simulator.state()["domains"]] == ["race.test"]
