@@ -119,6 +119,21 @@ def main():
             result["enterprise_functionality"] = bool(about.get("enterpriseFunctionality", False))
             login = client.login()
             result["is_sysadmin"] = bool(login.is_sysadmin)
+            if not login.usable:
+                # SmarterMail answers success with a step token the WHMCS module cannot use.
+                reason = (
+                    "needs a two-factor code"
+                    if login.two_factor_required
+                    else "must change its password first"
+                )
+                module.fail_json(
+                    msg="%s: the account %s %s; the WHMCS module needs a sysadmin account that logs in "
+                    "with its password alone. Turn two-factor authentication off for it, or sign in to "
+                    "the web interface once to set a new password."
+                    % (client.endpoint, module.params["username"], reason),
+                    failed_stage="credentials",
+                    **result,
+                )
     except SmarterMailError as error:
         module.fail_json(msg=str(error), failed_stage=failed_stage(error), **result)
     module.exit_json(**result)
