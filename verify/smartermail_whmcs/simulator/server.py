@@ -47,6 +47,7 @@ class _Abort(Exception):
 class SimulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # idle keep-alive connections must never hold up shutdown
+    request_queue_size = 128  # bursts of parallel test clients must not be refused
 
     def __init__(self, simulator: Simulator, address: tuple[str, int], ssl_context: ssl.SSLContext | None):
         if ":" in address[0]:
