@@ -35,10 +35,12 @@ __all__ = [
     "ModuleSchemaError",
     "OptionSpec",
     "check_schema_matches",
+    "money_text",
     "named_options",
     "read_module_config_options",
     "resolve_options",
     "split_options",
+    "yes_no",
 ]
 
 MAX_SLOTS = 24  # WHMCS has configoption1..24; the module uses 23
@@ -163,7 +165,8 @@ def _integer(value: Any, minimum: int) -> str:
     return str(number)
 
 
-def _money(value: Any) -> str:
+def money_text(value: Any) -> str:
+    """A non-negative amount with at most 2 decimals as stored ('2.5' → '2.50'); ValueError otherwise."""
     if isinstance(value, bool):
         raise ValueError("a yes/no value")
     text = repr(value) if isinstance(value, float) else _as_text(value).strip()
@@ -212,7 +215,7 @@ def normalise_value(spec: OptionSpec, value: Any) -> str:
         elif spec.kind == "non_negative_int":
             stored = _integer(value, 0)
         elif spec.kind == "money":
-            stored = _money(value)
+            stored = money_text(value)
         elif spec.kind == "yesno":
             return yes_no(value)
         elif spec.kind == "choice":

@@ -1,0 +1,268 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Astral 360
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: whmcs_product
+short_description: Create, update or remove a SmarterMail product in WHMCS
+version_added: 0.1.0
+description:
+  - Writes what the WHMCS admin area writes for a product that uses the C(smartermail) server
+    module, directly in the WHMCS database - the product group (created when missing), the
+    C(tblproducts) row with every NOT NULL column, the 23 module settings in
+    C(configoption1..23), the monthly C(tblpricing) row of one currency and, on WHMCS versions
+    that have it, the C(tblproducts_slugs) row. All of it in one transaction.
+  - The product is identified by O(name) within O(group) and is updated in place. Only the
+    columns that differ are written.
+  - Before writing, the installed module's own C(smartermail_ConfigOptions()) is read through
+    C(php) (only the C(WHMCS) constant is defined) and compared with the named options, slot by
+    slot. A module with a different number of settings, other types or other defaults is refused,
+    so a newer module release cannot silently shift the meaning of C(configoptionN).
+author:
+  - Astral 360
+extends_documentation_fragment:
+  - astral360.smartermail.whmcs
+attributes:
+  check_mode:
+    support: full
+    description: Computes the same plan and writes nothing.
+  diff_mode:
+    support: full
+    description: Shows the product fields, the pricing row and the named module settings before and after.
+options:
+  name:
+    description: Product name, unique within O(group).
+    type: str
+    required: true
+  group:
+    description: Name of the product group; created when it does not exist.
+    type: str
+    required: true
+  description:
+    description: Product description shown on the order form.
+    type: str
+    default: ""
+  hidden:
+    description: Hide the product from the order form.
+    type: bool
+    default: false
+  monthly_price:
+    description:
+      - Monthly price of one storage tranche (see the C(gb_per_tranche) option), in O(currency).
+      - Required when O(state=present). Other billing cycles are disabled (C(-1.00)).
+    type: raw
+  setup_fee:
+    description: Monthly setup fee; the other cycles' setup fees are C(0.00).
+    type: raw
+    default: "0.00"
+  currency:
+    description: Currency code of the pricing row (C(tblcurrencies.code)); default the WHMCS default currency.
+    type: str
+  server_group:
+    description:
+      - Name of the WHMCS server group the product provisions on; it must exist.
+      - Unset means no group (C(servergroup=0)); WHMCS then uses the active C(smartermail) server.
+    type: str
+  autosetup:
+    description:
+      - When WHMCS runs the module's create command. C('') never (also C(never), C(manual)),
+        C(on) when an admin accepts the order (also C(accept)), C(payment) on the first payment
+        (also C(first_payment)), C(order) as soon as the order is placed (also C(immediately)).
+    type: raw
+    default: ""
+  options:
+    description:
+      - The module settings by name (see docs/options.md), for example C(gb_per_tranche),
+        C(offer_eas), C(dmarc_policy). Names that are not given take the module's defaults.
+      - Yes/no settings take C(true), C(false), C(yes), C(no), C(on), C(off) or C('') and are stored
+        as C(on) / C('').
+      - Raw keys C(configoption1) .. C(configoption24) are accepted too; a name and its raw key may
+        both be given only with the same value.
+    type: dict
+    default: {}
+  module_file:
+    description:
+      - The installed C(smartermail.php) whose C(ConfigOptions) are checked against the named options.
+      - Default C(<whmcs_root>/modules/servers/smartermail/smartermail.php). When it does not exist
+        the module fails (install the module files first), except in check mode, where it warns
+        and checks the values against the named schema only.
+    type: path
+  state:
+    description:
+      - C(absent) removes the product, its pricing and slug rows (not the group). It is refused
+        while any service (C(tblhosting) row) still uses the product.
+    type: str
+    choices: [present, absent]
+    default: present
+"""
+
+EXAMPLES = r"""
+- name: Sell SmarterMail email hosting at 6.00 per 10 GB a month
+  astral360.smartermail.whmcs_product:
+    whmcs_root: /var/www/whmcs
+    name: Email Hosting
+    group: Email
+    monthly_price: 6.00
+    currency: USD
+    server_group: SmarterMail
+    autosetup: payment
+    options:
+      gb_per_tranche: 10
+      offer_mapi: false
+      dmarc_check: true
+      dmarc_policy: quarantine
+
+- name: Remove a product nobody uses any more
+  astral360.smartermail.whmcs_product:
+    whmcs_root: /var/www/whmcs
+    name: Email Hosting (old)
+    group: Email
+    state: absent
+"""
+
+RETURN = r"""
+product_id:
+  description: C(tblproducts.id); null in check mode when the product would be created, and after removal.
+  returned: always
+  type: int
+  sample: 7
+group_id:
+  description: C(tblproductgroups.id); null in check mode when the group would be created.
+  returned: always
+  type: int
+  sample: 2
+configoptions:
+  description: The stored module settings C(configoption1..24) that the product has (or would have).
+  returned: when state=present
+  type: dict
+  sample: {"configoption1": "10", "configoption8": "on", "configoption23": "none"}
+diff:
+  description: Product fields, pricing row, slug and named module settings before and after.
+  returned: always
+  type: dict
+"""
+
+import os
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
+    ModuleOptionError,
+    ModuleSchemaError,
+    check_schema_matches,
+    read_module_config_options,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config_parser import (
+    WhmcsConfigError,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+    HAS_PYMYSQL,
+    PYMYSQL_IMPORT_ERROR,
+    WhmcsDbError,
+    transaction,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_module import (
+    open_whmcs,
+    whmcs_argument_spec,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_product import (
+    ProductError,
+    apply_plan,
+    build_request,
+    plan_product,
+    plan_removal,
+)
+
+MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smartermail.php")
+
+
+def argument_spec():
+    spec = whmcs_argument_spec()
+    spec.update(
+        name=dict(type="str", required=True),
+        group=dict(type="str", required=True),
+        description=dict(type="str", default=""),
+        hidden=dict(type="bool", default=False),
+        monthly_price=dict(type="raw"),
+        setup_fee=dict(type="raw", default="0.00"),
+        currency=dict(type="str"),
+        server_group=dict(type="str"),
+        autosetup=dict(type="raw", default=""),
+        options=dict(type="dict", default={}),
+        module_file=dict(type="path"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    return spec
+
+
+def check_installed_module(module):
+    """Refuse a module whose settings differ from the named schema; warn in check mode when absent."""
+    params = module.params
+    module_file = params["module_file"] or os.path.join(params["whmcs_root"], MODULE_RELATIVE_PATH)
+    if not os.path.isfile(module_file):
+        message = "the SmarterMail module is not installed: %s does not exist" % module_file
+        if module.check_mode:
+            module.warn("%s; option values were checked against the named schema only" % message)
+            return
+        module.fail_json(msg="%s; install the module files first (module_files role)" % message)
+    check_schema_matches(read_module_config_options(params["php_binary"], module_file))
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    if not HAS_PYMYSQL:
+        module.fail_json(msg=missing_required_lib("PyMySQL"), exception=PYMYSQL_IMPORT_ERROR)
+    params = module.params
+    present = params["state"] == "present"
+    result = dict(changed=False, product_id=None, group_id=None, diff=dict(before={}, after={}))
+    connection = None
+    try:
+        request = build_request(params) if present else None
+        if present:
+            check_installed_module(module)
+            result["configoptions"] = dict(request.configoptions)
+        _config, connection = open_whmcs(params)
+        if module.check_mode:
+            with connection.cursor() as cursor:
+                plan = (
+                    plan_product(cursor, request)
+                    if present
+                    else plan_removal(cursor, params["name"], params["group"])
+                )
+            connection.rollback()
+            product_id, group_id = plan.product_id, plan.group_id
+        else:
+            with transaction(connection) as cursor:
+                plan = (
+                    plan_product(cursor, request)
+                    if present
+                    else plan_removal(cursor, params["name"], params["group"])
+                )
+                product_id, group_id = plan.product_id, plan.group_id
+                if plan.changed:
+                    product_id, group_id = apply_plan(cursor, plan)
+    except (ProductError, ModuleOptionError, ModuleSchemaError, WhmcsConfigError, WhmcsDbError) as error:
+        module.fail_json(msg=str(error), **result)
+    except Exception as error:  # a bug must still not print a secret-bearing traceback
+        module.fail_json(
+            msg="whmcs_product failed unexpectedly: %s" % error, exception=traceback.format_exc(), **result
+        )
+    finally:
+        if connection is not None:
+            connection.close()
+    result.update(
+        changed=plan.changed,
+        product_id=product_id,
+        group_id=group_id,
+        diff=dict(before=plan.before, after=plan.after),
+    )
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
