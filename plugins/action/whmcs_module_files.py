@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: Astral 360
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for astral360.smartermail.whmcs_module_files.
+
+Controller side of the module files install: pack ``src`` once (module_tree_cache shares the
+packed archive across hosts and forks), send only the manifest, and transfer the archive only
+when the host answers that something differs. A no-op run is one module call per host.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import ModuleTreeError
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_cache import packed_source
+
+MODULE = "astral360.smartermail.whmcs_module_files"
+REMOTE_ARCHIVE_NAME = "smartermail-module.tar.gz"
+INTERNAL_ARGS = ("manifest", "manifest_digest", "archive")
+USER_ARGS = ("src", "whmcs_root", "state", "owner", "group", "backups_keep", "backup_dir")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = True
+    _VALID_ARGS = frozenset(USER_ARGS)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp  # no effect since ansible-core 2.x; the shell's tmpdir is shared instead
+        args = dict(self._task.args)
+        module_args = dict((key, value) for key, value in args.items() if key != "src")
+        archive_path = None
+        if args.get("state", "present") == "present":
+            try:
+                archive_path, manifest, digest, packed_now = packed_source(self._source_path(args.get("src")))
+            except (ModuleTreeError, OSError) as error:
+                result.update(failed=True, changed=False, msg=str(error))
+                return result
+            module_args.update(manifest=manifest, manifest_digest=digest)
+            result["packed_on_controller"] = packed_now
+        try:
+            answer = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
+            calls, transferred = 1, False
+            if answer.get("needs_archive") and not answer.get("failed"):
+                remote_archive = self._send_archive(archive_path)
+                module_args["archive"] = remote_archive
+                answer = self._execute_module(
+                    module_name=MODULE, module_args=module_args, task_vars=task_vars
+                )
+                calls, transferred = 2, True
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        answer.pop("needs_archive", None)
+        answer["module_calls"] = calls
+        if archive_path is not None:
+            answer["transferred"] = transferred
+        result.update(answer)
+        return result
+
+    def _source_path(self, src):
+        if not src:
+            raise ModuleTreeError("src (smartermail_module_src) is required when state=present")
+        src = os.path.expanduser(str(src))
+        try:
+            return self._find_needle("files", src)
+        except AnsibleError:
+            # Not found anywhere on the search path: packed_source names the variable and the path.
+            return src
+
+    def _send_archive(self, archive_path):
+        tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
+        remote = self._connection._shell.join_path(tmpdir, REMOTE_ARCHIVE_NAME)
+        self._transfer_file(archive_path, remote)
+        self._fixup_perms2((tmpdir, remote))
+        return remote

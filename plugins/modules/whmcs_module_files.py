@@ -1,0 +1,235 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Astral 360
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: whmcs_module_files
+short_description: Install, remove or restore the SmarterMail server module files of a WHMCS host
+version_added: 0.1.0
+description:
+  - Makes C(<whmcs_root>/modules/servers/smartermail) match O(src) byte for byte, with files 0644
+    and folders 0755 owned by O(owner)/O(group).
+  - The action plugin packs O(src) once on the controller (cached for every host and fork), sends
+    the per-file sha256 manifest first, and transfers the single archive only when something
+    differs. A no-op run is one module call per host.
+  - Changes are staged beside the target, then swapped in with rename(2). The replaced tree is kept
+    as C(smartermail-<UTC timestamp>) in O(backup_dir), and backups beyond O(backups_keep) are
+    pruned. On any failure the previous tree stays in place and the staging folder is removed.
+  - O(manifest), O(manifest_digest) and O(archive) are set by the action plugin; do not set them.
+author:
+  - Astral 360
+options:
+  src:
+    description:
+      - On the controller, the module source. It can be the C(modules/servers/smartermail) folder, a
+        directory holding C(modules/servers/smartermail/), or a C(.zip), C(.tar.gz) or C(.tgz) of either.
+        An archive may wrap them in one top folder.
+      - Must contain C(smartermail.php). Archives with absolute paths, C(..), links leading out of
+        the module folder, special files or more than one module folder are refused.
+      - Required when O(state=present).
+    type: path
+  whmcs_root:
+    description: The WHMCS installation folder on the host (it holds C(modules/servers)).
+    type: path
+    required: true
+  state:
+    description:
+      - V(present) installs or updates the tree from O(src).
+      - V(absent) moves the installed tree to a new backup.
+      - V(restored) replaces the installed tree with a copy of the newest backup (fails, naming
+        O(backup_dir), when there is none). The replaced tree is discarded.
+    type: str
+    choices: [present, absent, restored]
+    default: present
+  owner:
+    description:
+      - User that owns the files (the web user). Without root it must be the connecting user.
+      - Not checked or changed when omitted.
+    type: str
+  group:
+    description: Group of the files (the web group). Not checked or changed when omitted.
+    type: str
+  backups_keep:
+    description: How many backups to keep in O(backup_dir) after a change (oldest pruned first).
+    type: int
+    default: 3
+  backup_dir:
+    description:
+      - Where backups go. Default C(<whmcs_root>/.smartermail-backups), mode 0700, outside
+        C(modules/) so that WHMCS never sees a backup as a module.
+      - Must be on the same filesystem as C(modules/servers).
+    type: path
+  manifest:
+    description: Internal, set by the action plugin. The sha256 manifest of the packed source.
+    type: dict
+  manifest_digest:
+    description: Internal, set by the action plugin. The sha256 of O(manifest).
+    type: str
+  archive:
+    description: Internal, set by the action plugin. Where the packed source was put on the host.
+    type: path
+attributes:
+  check_mode:
+    support: full
+    description: Computes the same plan and writes nothing, not even the staging folder.
+  diff_mode:
+    support: full
+    description: Lists the paths before and after, with short checksums, never file contents.
+  action:
+    support: full
+    description: The action plugin packs and transfers the source.
+"""
+
+EXAMPLES = r"""
+- name: Install the SmarterMail module files for the web user
+  astral360.smartermail.whmcs_module_files:
+    src: files/smartermail-module-1.4.0.zip
+    whmcs_root: /var/www/whmcs
+    owner: www-data
+    group: www-data
+    backups_keep: 3
+  become: true
+
+- name: Put back the previous version
+  astral360.smartermail.whmcs_module_files:
+    whmcs_root: /var/www/whmcs
+    state: restored
+  become: true
+"""
+
+RETURN = r"""
+added:
+  description: Paths (relative to the module folder, folders with a trailing /) that are (or would be) added.
+  returned: always
+  type: list
+  elements: str
+  sample: [hooks.php, lang/, lang/english.php]
+changed_files:
+  description: Paths whose content or kind differs from the source.
+  returned: always
+  type: list
+  elements: str
+  sample: [smartermail.php]
+removed:
+  description: Paths present on the host and not in the source (for V(absent), the whole tree).
+  returned: always
+  type: list
+  elements: str
+  sample: [old.php]
+fixed_attributes:
+  description: Paths with the right content but the wrong mode, owner or group.
+  returned: always
+  type: list
+  elements: str
+  sample: [lib/]
+backup_path:
+  description: The backup made by this run, or for V(restored) the backup restored from.
+  returned: always
+  type: str
+  sample: /var/www/whmcs/.smartermail-backups/smartermail-20250101T120000.000000Z
+pruned_backups:
+  description: Old backups deleted because of O(backups_keep).
+  returned: always
+  type: list
+  elements: str
+manifest_digest:
+  description: sha256 of the source's manifest (same on every host for the same source).
+  returned: when O(state=present)
+  type: str
+transferred:
+  description: Whether the packed source was sent to the host (false in a no-op run).
+  returned: when O(state=present)
+  type: bool
+module_calls:
+  description: How many times the module ran on the host for this task (1 when nothing differs).
+  returned: always
+  type: int
+target:
+  description: The module folder on the host.
+  returned: always
+  type: str
+  sample: /var/www/whmcs/modules/servers/smartermail
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
+    ModuleTreeError,
+    manifest_digest,
+    validate_manifest,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_apply import (
+    Layout,
+    absent,
+    present,
+    resolve_owner,
+    restored,
+)
+
+
+def argument_spec():
+    return dict(
+        src=dict(type="path"),
+        whmcs_root=dict(type="path", required=True),
+        state=dict(type="str", choices=["present", "absent", "restored"], default="present"),
+        owner=dict(type="str"),
+        group=dict(type="str"),
+        backups_keep=dict(type="int", default=3),
+        backup_dir=dict(type="path"),
+        manifest=dict(type="dict"),
+        manifest_digest=dict(type="str"),
+        archive=dict(type="path"),
+    )
+
+
+def run(module):
+    params = module.params
+    if params["backups_keep"] < 1:
+        raise ModuleTreeError(
+            "backups_keep (smartermail_module_backups_keep) must be 1 or more, got %d"
+            % params["backups_keep"]
+        )
+    layout = Layout(params["whmcs_root"], params["backup_dir"])
+    uid, gid = resolve_owner(params["owner"], params["group"])
+    state = params["state"]
+    if state == "absent":
+        return absent(layout, keep=params["backups_keep"], check_mode=module.check_mode)
+    if state == "restored":
+        return restored(layout, uid, gid, check_mode=module.check_mode)
+    manifest = params["manifest"]
+    if manifest is None:
+        raise ModuleTreeError("state=present needs the manifest that the action plugin builds from src")
+    validate_manifest(manifest)
+    digest = manifest_digest(manifest)
+    if params["manifest_digest"] and params["manifest_digest"] != digest:
+        raise ModuleTreeError("manifest_digest does not match the manifest; the transfer was damaged")
+    result = present(layout, manifest, uid, gid, params["backups_keep"], params["archive"], module.check_mode)
+    result["manifest_digest"] = digest
+    return result
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    try:
+        result = run(module)
+    except ModuleTreeError as error:
+        module.fail_json(msg=str(error), changed=False)
+    except OSError as error:
+        module.fail_json(
+            msg="unexpected filesystem error at %s: %s" % (error.filename, error.strerror), changed=False
+        )
+    diff = result.pop("diff", None)
+    if module._diff and diff is not None:
+        result["diff"] = diff
+    for warning in result.pop("warnings", []) or []:
+        module.warn(warning)
+    result["target"] = Layout(module.params["whmcs_root"]).target
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
