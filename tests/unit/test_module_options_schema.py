@@ -1,0 +1,87 @@
+"""check_schema_matches(): a module whose settings do not line up slot by slot is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
+    ModuleSchemaError,
+    check_schema_matches,
+)
+
+# What a module identical to the real one reports (labels are free text and deliberately odd).
+TYPES = ["text"] * 7 + ["yesno", "text", "yesno", "yesno", "yesno", "text", "yesno", "yesno"]
+TYPES += ["text"] * 5 + ["yesno", "text", "dropdown"]
+DEFAULTS = ["10", "2.00", "3.00", "4.50", "C:\\SmarterMail\\Domains\\", "default", "0", "on", "8", "on", "on"]
+DEFAULTS += ["on", "include:mail.example.com", "on", "on", "1", "0", "", "", "", "", "", "none"]
+
+
+def module_options() -> list[dict[str, Any]]:
+    return [
+        {
+            "key": f"k{slot}",
+            "FriendlyName": f"Label {slot}",
+            "Type": kind,
+            "Default": default,
+            "Options": ["none", "quarantine", "reject"] if kind == "dropdown" else [],
+            "Size": None,
+        }
+        for slot, (kind, default) in enumerate(zip(TYPES, DEFAULTS, strict=True), start=1)
+    ]
+
+
+def refusal(options: list[dict[str, Any]]) -> str:
+    with pytest.raises(ModuleSchemaError) as caught:
+        check_schema_matches(options)
+    return str(caught.value)
+
+
+def test_a_matching_module_passes() -> None:
+    check_schema_matches(module_options())
+
+
+def test_yes_no_defaults_may_be_written_as_words() -> None:
+    options = module_options()
+    options[7]["Default"] = "yes"
+    options[20]["Default"] = None
+    check_schema_matches(options)
+
+
+def test_one_option_fewer_is_refused() -> None:
+    options = module_options()
+    del options[6]
+    message = refusal(options)
+    assert "the module declares 22 settings, the named schema has 23" in message
+    assert "slot 7 (max_users" in message  # everything after the gap shifted
+
+
+def test_one_option_more_is_refused() -> None:
+    options = [*module_options(), {"key": "new", "FriendlyName": "New", "Type": "text", "Default": ""}]
+    assert "declares 24 settings" in refusal(options)
+
+
+def test_swapped_types_are_refused_with_the_slot() -> None:
+    options = module_options()
+    options[6], options[7] = options[7], options[6]
+    message = refusal(options)
+    assert "slot 7 (max_users; the module calls it 'Label 8') is of type 'yesno', expected 'text'" in message
+    assert "slot 8 (delete_data_on_terminate" in message
+
+
+def test_a_changed_default_is_refused() -> None:
+    options = module_options()
+    options[0]["Default"] = "5"
+    assert "slot 1 (gb_per_tranche; the module calls it 'Label 1') defaults to '5', expected '10'" in refusal(
+        options
+    )
+
+
+def test_other_dropdown_choices_are_refused() -> None:
+    options = module_options()
+    options[22]["Options"] = ["none", "reject"]
+    assert "offers none, reject, expected none, quarantine, reject" in refusal(options)
+
+
+def test_the_message_says_nothing_was_written() -> None:
+    assert "Nothing was written" in refusal(module_options()[:-1])
