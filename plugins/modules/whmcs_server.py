@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Astral 360
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: whmcs_server
+short_description: Add, update or remove the SmarterMail server in WHMCS (tblservers)
+version_added: 0.1.0
+description:
+  - Writes the C(tblservers) row that Configuration > System Settings > Servers > Add New Server
+    writes for a C(smartermail) server, keyed by O(name), and updates it in place on later runs.
+  - Every NOT NULL column is written on creation; values are trimmed like WHMCS does. The password
+    is stored encrypted with the host's C(cc_encryption_hash) and compared decrypted, so an
+    unchanged password is no change even though each encryption gives a different ciphertext.
+  - The new server becomes the default (C(active)) for the C(smartermail) module only when no
+    other C(smartermail) server is the default; an existing default is never taken over.
+  - Optionally puts the server in a server group (C(tblservergroups) and C(tblservergroupsrel)),
+    creating the group when needed.
+  - All reads and writes of one call run in one database transaction.
+author:
+  - Astral 360
+extends_documentation_fragment:
+  - astral360.smartermail.whmcs
+attributes:
+  check_mode:
+    support: full
+    description: Computes the same plan and writes nothing.
+  diff_mode:
+    support: full
+    description: Before and after values of the row; the password shows as C(********), with
+      C((changed)) appended when it would change.
+options:
+  name:
+    description: The server's name in WHMCS; the key this module finds the row by.
+    type: str
+    required: true
+  state:
+    description:
+      - C(present) creates or updates the server; C(absent) deletes it and its group memberships.
+      - C(absent) refuses while any service (C(tblhosting) row) still uses the server.
+    type: str
+    choices: [present, absent]
+    default: present
+  hostname:
+    description: Host name or IP address of the SmarterMail server, without scheme, port or path.
+    type: str
+  ip_address:
+    description: The optional IP address field of the server.
+    type: str
+    default: ""
+  port:
+    description:
+      - SmarterMail web/API port. Omitted, or equal to the module default for the chosen mode
+        (443 with O(secure), 9998 without), it is stored as NULL so WHMCS uses the module default.
+    type: int
+  secure:
+    description: Use HTTPS (C(tblservers.secure) = C(on)).
+    type: bool
+    default: true
+  username:
+    description: SmarterMail system administrator account.
+    type: str
+  password:
+    description: Its password; stored encrypted, never shown.
+    type: str
+  max_accounts:
+    description: Maximum number of services WHMCS places on this server.
+    type: int
+    default: 200
+  disabled:
+    description: Mark the server disabled (WHMCS places no new services on it).
+    type: bool
+    default: false
+  server_group:
+    description: A server group to add the server to (created if missing).
+    type: dict
+    suboptions:
+      name:
+        description: Group name.
+        type: str
+        required: true
+      fill_type:
+        description:
+          - C(least_full) (or C(1)) adds new services to the least full server;
+            C(fill_until_full) (or C(2)) fills the active server until it is full.
+        type: str
+        default: least_full
+"""
+
+EXAMPLES = r"""
+- name: Register the SmarterMail server in WHMCS
+  astral360.smartermail.whmcs_server:
+    whmcs_root: /var/www/whmcs
+    name: mail1
+    hostname: mail1.example.com
+    username: admin
+    password: "{{ vault_smartermail_password }}"
+    max_accounts: 500
+    server_group:
+      name: SmarterMail
+      fill_type: least_full
+
+- name: Remove it (refused while services use it)
+  astral360.smartermail.whmcs_server:
+    whmcs_root: /var/www/whmcs
+    name: mail1
+    state: absent
+"""
+
+RETURN = r"""
+server_id:
+  description: C(tblservers.id) of the server (null when it would be created in check mode or did not exist).
+  returned: always
+  type: int
+  sample: 3
+action:
+  description: C(create), C(update), C(delete) or C(none).
+  returned: success
+  type: str
+  sample: update
+changed_fields:
+  description: The columns (and C(password), C(server_group), C(state)) that change.
+  returned: success
+  type: list
+  elements: str
+  sample: [port, password]
+password_changed:
+  description: Whether the stored password differs (decrypted) from the given one.
+  returned: success
+  type: bool
+  sample: false
+server:
+  description: The server row after the change, the password masked.
+  returned: success
+  type: dict
+  sample: {"name": "mail1", "hostname": "mail1.example.com", "port": null, "secure": "on", "active": 1}
+services:
+  description: Number of services using the server, when O(state=absent) is refused.
+  returned: failure
+  type: int
+  sample: 4
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import WhmcsConfigError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import WhmcsCryptoError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+    HAS_PYMYSQL,
+    PYMYSQL_IMPORT_ERROR,
+    WhmcsDbError,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_module import (
+    open_whmcs,
+    whmcs_argument_spec,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_server import (
+    ServerInUseError,
+    WhmcsServerError,
+    ensure_server,
+    remove_server,
+    server_spec_from_params,
+)
+
+
+def argument_spec():
+    spec = whmcs_argument_spec()
+    spec.update(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        hostname=dict(type="str"),
+        ip_address=dict(type="str", default=""),
+        port=dict(type="int"),
+        secure=dict(type="bool", default=True),
+        username=dict(type="str"),
+        password=dict(type="str", no_log=True),
+        max_accounts=dict(type="int", default=200),
+        disabled=dict(type="bool", default=False),
+        server_group=dict(
+            type="dict",
+            options=dict(
+                name=dict(type="str", required=True),
+                fill_type=dict(type="str", default="least_full"),
+            ),
+        ),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        required_if=[("state", "present", ("hostname", "username", "password"))],
+        supports_check_mode=True,
+    )
+    params = module.params
+    result = dict(changed=False, server_id=None)
+    try:
+        spec = server_spec_from_params(params) if params["state"] == "present" else None
+    except WhmcsServerError as error:
+        module.fail_json(msg=str(error), **result)
+    if not HAS_PYMYSQL:
+        module.fail_json(msg=missing_required_lib("PyMySQL"), exception=PYMYSQL_IMPORT_ERROR)
+
+    connection = None
+    try:
+        config, connection = open_whmcs(params)
+        if spec is not None:
+            outcome = ensure_server(connection, spec, config.cc_encryption_hash, module.check_mode)
+        else:
+            outcome = remove_server(connection, params["name"], module.check_mode)
+    except ServerInUseError as error:
+        module.fail_json(msg=str(error), services=error.services, **result)
+    except WhmcsServerError as error:
+        module.fail_json(msg=str(error), **result)
+    except (WhmcsConfigError, WhmcsDbError, WhmcsCryptoError) as error:
+        module.fail_json(msg="%s: %s" % (params["name"], error), **result)
+    finally:
+        if connection is not None:
+            connection.close()
+
+    result.update(
+        changed=outcome.changed,
+        server_id=outcome.server_id,
+        action=outcome.action,
+        changed_fields=outcome.changed_fields,
+        password_changed=outcome.password_changed,
+        server=outcome.after,
+    )
+    if outcome.changed:
+        result["diff"] = dict(
+            before=outcome.before,
+            after=outcome.after,
+            before_header="tblservers %s" % params["name"],
+            after_header="tblservers %s" % params["name"],
+        )
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
