@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import ssl
@@ -271,3 +272,42 @@ def test_help_lists_every_option() -> None:
         "--fault",
     ):
         assert option in done.stdout
+
+
+def test_sysadmin_from_environment_keeps_password_out_of_argv() -> None:
+    env_password = "Env-Only-Pass-8842"
+    os.environ["SMARTERMAIL_SIMULATOR_SYSADMIN"] = f"envadmin:{env_password}"
+    try:
+        with start_simulator() as sim:
+            cmdline = Path(f"/proc/{sim.process.pid}/cmdline").read_bytes().decode()
+            login = sim.client().post(
+                "/api/v1/auth/authenticate-user", json={"username": "envadmin", "password": env_password}
+            )
+    finally:
+        del os.environ["SMARTERMAIL_SIMULATOR_SYSADMIN"]
+    assert env_password not in cmdline
+    assert login.status_code == 200 and login.json()["isAdmin"] is True
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected_message", "change_password"),
+    [
+        ("--sysadmin-2fa", "TWO_FACTOR_REQUIRED|", False),
+        ("--sysadmin-password-change", "CHANGE_PASSWORD_NEEDED", True),
+    ],
+)
+def test_step_logins_give_a_token_every_endpoint_refuses(
+    flag: str, expected_message: str, change_password: bool
+) -> None:
+    with start_simulator(flag, "stepper:step-pass") as sim, sim.client() as client:
+        login = client.post(
+            "/api/v1/auth/authenticate-user", json={"username": "stepper", "password": "step-pass"}
+        )
+        body = login.json()
+        domains = client.get(
+            "/api/v1/settings/sysadmin/domains", headers={"Authorization": f"Bearer {body['accessToken']}"}
+        )
+    assert login.status_code == 200 and body["success"] is True
+    assert body["message"].startswith(expected_message)
+    assert body["changePasswordNeeded"] is change_password
+    assert domains.status_code == 403

@@ -129,3 +129,15 @@ def test_bad_argument_fails_before_connecting(tmp_path: Path) -> None:
     )
     assert run.results["failed"] is True
     assert "password" in run.results["msg"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "phrase"),
+    [("--sysadmin-2fa", "two-factor"), ("--sysadmin-password-change", "set a new password")],
+)
+def test_step_login_accounts_are_credentials_failures(tmp_path: Path, flag: str, phrase: str) -> None:
+    with start_simulator(flag, "stepper:step-pass") as sim:
+        run = run_info(tmp_path, sim.url, username="stepper", password="step-pass")
+    assert run.results["failed"] is True
+    assert run.results["failed_stage"] == "credentials"
+    assert phrase in run.results["msg"]

@@ -108,14 +108,17 @@ def start_simulator(
         "simulator",
         "--port",
         "0",
-        "--sysadmin",
-        f"{sysadmin_user}:{sysadmin_password}",
     ]
     cert_dir = work_dir / "certs"
     if tls:
         cert_dir.mkdir(exist_ok=True)
         command += ["--tls", "--cert-dir", str(cert_dir)]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # The account goes through the environment, so the password stays out of `ps` output.
+    env = dict(
+        os.environ,
+        PYTHONUNBUFFERED="1",
+        SMARTERMAIL_SIMULATOR_SYSADMIN=f"{sysadmin_user}:{sysadmin_password}",
+    )
     with open(log_file, "wb") as log:
         process = subprocess.Popen(
             command,

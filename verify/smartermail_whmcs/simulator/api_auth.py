@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 import time
 
+from smartermail_whmcs.simulator.config import SimulatorConfig
 from smartermail_whmcs.simulator.envelope import ApiError, Call, ok
 from smartermail_whmcs.simulator.state import (
+    ROLE_AUTH_STEP,
     ROLE_DOMAIN_ADMIN,
     ROLE_SYSADMIN,
     ROLE_USER,
@@ -15,6 +17,7 @@ from smartermail_whmcs.simulator.state import (
 )
 
 WRONG_CREDENTIALS = "USERNAME_OR_PASSWORD_INCORRECT"
+CHANGE_PASSWORD_NEEDED = "CHANGE_PASSWORD_NEEDED"  # noqa: S105 - a message code
 
 
 def edition_of(max_domains: int | None) -> tuple[int, str]:
@@ -95,6 +98,19 @@ def authenticate_user(call: Call) -> dict[str, object]:
         role = ROLE_DOMAIN_ADMIN if account.is_domain_admin else ROLE_USER
         shown = email = f"{account.user_name}@{domain.name}"
     state.login_count += 1
+    step_message = _login_step(config, role, name)
+    if step_message is not None:
+        session = state.new_session(shown, ROLE_AUTH_STEP, None)
+        return ok(
+            message=step_message,
+            emailAddress=email,
+            changePasswordNeeded=step_message == CHANGE_PASSWORD_NEEDED,
+            isAdmin=True,
+            isDomainAdmin=False,
+            isLicensed=True,
+            role=ROLE_AUTH_STEP,
+            **session_fields(session),
+        )
     session = state.new_session(shown, role, domain_name)
     return ok(
         emailAddress=email,
@@ -109,6 +125,17 @@ def authenticate_user(call: Call) -> dict[str, object]:
         role=role,
         **session_fields(session),
     )
+
+
+def _login_step(config: SimulatorConfig, role: str, name: str) -> str | None:
+    """The step a sysadmin must take before a usable login (2FA code, new password), if any."""
+    if role != ROLE_SYSADMIN:
+        return None
+    if name in config.two_factor_sysadmins:
+        return f"TWO_FACTOR_REQUIRED|rfc6238|{name}@example.invalid"
+    if name in config.password_change_sysadmins:
+        return CHANGE_PASSWORD_NEEDED
+    return None
 
 
 def _find_account(accounts: dict[str, str], name: str, password: str) -> str | None:

@@ -59,7 +59,25 @@ def _version(ctx: click.Context, param: click.Parameter, value: str) -> str:
     multiple=True,
     callback=_accounts,
     metavar="USER:PASS",
-    help="System administrator account (repeatable; default admin:admin when no account is given).",
+    envvar="SMARTERMAIL_SIMULATOR_SYSADMIN",
+    help="System administrator account (repeatable; default admin:admin when no account is given). "
+    "The environment variable keeps the password out of the process list (space-separated accounts).",
+)
+@click.option(
+    "--sysadmin-2fa",
+    "two_factor_sysadmins",
+    multiple=True,
+    callback=_accounts,
+    metavar="USER:PASS",
+    help="Sysadmin with two-factor authentication: login answers TWO_FACTOR_REQUIRED and a step token.",
+)
+@click.option(
+    "--sysadmin-password-change",
+    "password_change_sysadmins",
+    multiple=True,
+    callback=_accounts,
+    metavar="USER:PASS",
+    help="Sysadmin who must change the password: login answers changePasswordNeeded and a step token.",
 )
 @click.option(
     "--user",
@@ -118,6 +136,8 @@ def simulator_command(
     tls: bool,
     cert_dir: Path | None,
     sysadmins: dict[str, str],
+    two_factor_sysadmins: dict[str, str],
+    password_change_sysadmins: dict[str, str],
     users: dict[str, str],
     version: str,
     latency_ms: int,
@@ -136,8 +156,14 @@ def simulator_command(
         raise click.UsageError("--tls needs --cert-dir (where ca.pem, server.pem and server.key are written)")
     if cert_dir is not None and not tls:
         raise click.UsageError("--cert-dir is only used with --tls")
-    if not sysadmins and not users:
+    step_accounts = {**two_factor_sysadmins, **password_change_sysadmins}
+    if {name.lower() for name in step_accounts} & {name.lower() for name in sysadmins}:
+        raise click.UsageError(
+            "an account is given both with --sysadmin and --sysadmin-2fa/--sysadmin-password-change"
+        )
+    if not sysadmins and not users and not step_accounts:
         sysadmins = {"admin": "admin"}
+    sysadmins = {**sysadmins, **step_accounts}
     config = SimulatorConfig(
         host=host,
         port=port,
@@ -145,6 +171,8 @@ def simulator_command(
         cert_dir=cert_dir,
         sysadmins=sysadmins,
         users=users,
+        two_factor_sysadmins=frozenset(name.lower() for name in two_factor_sysadmins),
+        password_change_sysadmins=frozenset(name.lower() for name in password_change_sysadmins),
         version=version,
         latency_ms=latency_ms,
         token_ttl=token_ttl,

@@ -66,6 +66,9 @@ class SimulatorConfig:
     cert_dir: Path | None = None
     sysadmins: dict[str, str] = field(default_factory=lambda: {"admin": "admin"})
     users: dict[str, str] = field(default_factory=dict)
+    # Sysadmins whose login answers success with a step token only (lower-case names).
+    two_factor_sysadmins: frozenset[str] = frozenset()
+    password_change_sysadmins: frozenset[str] = frozenset()
     version: str = DEFAULT_VERSION
     latency_ms: int = 0
     token_ttl: int = 900

@@ -14,6 +14,8 @@ from smartermail_whmcs.simulator.faults import FaultBook, FaultRule
 ROLE_SYSADMIN = "SysAdmin"
 ROLE_DOMAIN_ADMIN = "DomainAdmin"
 ROLE_USER = "User"
+# A 2FA / forced-password-change login gets a step token that every real endpoint refuses.
+ROLE_AUTH_STEP = "AuthStep"
 REQUEST_LOG_SIZE = 500
 
 
