@@ -8,6 +8,7 @@ from smartermail_whmcs import __version__
 from smartermail_whmcs.demo import demo_command
 from smartermail_whmcs.sandbox.cli import sandbox_group
 from smartermail_whmcs.simulator.cli import simulator_command
+from smartermail_whmcs.verify_cli import verify_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +20,7 @@ def cli() -> None:
 cli.add_command(simulator_command)
 cli.add_command(sandbox_group)
 cli.add_command(demo_command)
+cli.add_command(verify_command)
 
 
 def main() -> int:
