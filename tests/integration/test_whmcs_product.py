@@ -1,0 +1,499 @@
+"""astral360.smartermail.whmcs_product through real ansible-playbook runs against a sandbox WHMCS.
+
+One sandbox (private MariaDB, WHMCS tree with the fixture module copied in) serves the module;
+every test works in its own product group, so tests do not see each other's rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pymysql
+import pymysql.cursors
+import pytest
+from fixtures.ansible_runner import PlaybookRun, run_tasks
+from fixtures.sandbox import SandboxInfo, sandbox
+from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
+
+pytestmark = pytest.mark.slow
+
+HOST = "whmcs1"
+TABLES = (
+    "tblproductgroups",
+    "tblproducts",
+    "tblpricing",
+    "tblproducts_slugs",
+    "tblservergroups",
+    "tblhosting",
+)
+DEFAULTS = {
+    "configoption1": "10",
+    "configoption2": "2.00",
+    "configoption3": "3.00",
+    "configoption4": "4.50",
+    "configoption5": "C:\\SmarterMail\\Domains\\",
+    "configoption6": "default",
+    "configoption7": "0",
+    "configoption8": "on",
+    "configoption9": "8",
+    "configoption10": "on",
+    "configoption11": "on",
+    "configoption12": "on",
+    "configoption13": "include:mail.example.com",
+    "configoption14": "on",
+    "configoption15": "on",
+    "configoption16": "1",
+    "configoption17": "0",
+    "configoption18": "",
+    "configoption19": "",
+    "configoption20": "",
+    "configoption21": "",
+    "configoption22": "",
+    "configoption23": "none",
+    "configoption24": "",
+}
+
+
+@pytest.fixture(scope="module")
+def whmcs() -> Iterator[SandboxInfo]:
+    with sandbox(hosts=1) as info:
+        # The module_files role is not what is tested here: a plain copy installs the module.
+        shutil.copytree(FIXTURE_MODULE_DIR, info.root(HOST) / "modules" / "servers" / "smartermail")
+        yield info
+
+
+def connect(info: SandboxInfo) -> Any:
+    database = info.host(HOST)["database"]
+    return pymysql.connect(
+        unix_socket=database["socket"],
+        user=database["user"],
+        password=database["password"],
+        database=database["name"],
+        cursorclass=pymysql.cursors.DictCursor,
+        autocommit=True,
+    )
+
+
+def query(info: SandboxInfo, sql: str, parameters: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    connection = connect(info)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            return list(cursor.fetchall())
+    finally:
+        connection.close()
+
+
+def dump(info: SandboxInfo) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table the module may touch (to prove nothing was written)."""
+    return {table: query(info, f"SELECT * FROM {table} ORDER BY id") for table in TABLES}  # noqa: S608
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+def run_product(tmp_path: Path, info: SandboxInfo, *extra_args: str, **args: Any) -> PlaybookRun:
+    task = {
+        "name": "Manage the product",
+        "astral360.smartermail.whmcs_product": {"whmcs_root": str(info.root(HOST)), **args},
+        "register": "product",
+        "ignore_errors": True,
+    }
+    return run_tasks(tmp_path, [task], register="product", extra_args=list(extra_args))
+
+
+def product_row(info: SandboxInfo, group: str, name: str) -> dict[str, Any]:
+    rows = query(
+        info,
+        "SELECT p.* FROM tblproducts p JOIN tblproductgroups g ON g.id = p.gid WHERE g.name = %s AND p.name = %s",
+        (group, name),
+    )
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def pricing_rows(info: SandboxInfo, product_id: int) -> list[dict[str, Any]]:
+    return query(info, "SELECT * FROM tblpricing WHERE type = 'product' AND relid = %s", (product_id,))
+
+
+def add_server_group(info: SandboxInfo, name: str) -> int:
+    connection = connect(info)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO tblservergroups (name, filltype) VALUES (%s, 1)", (name,))
+            return int(cursor.lastrowid)
+    finally:
+        connection.close()
+
+
+def add_service(info: SandboxInfo, product_id: int, status: str = "Active") -> int:
+    """A tblhosting row using the product (every NOT NULL column, as WHMCS would write it)."""
+    connection = connect(info)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO tblhosting (userid, orderid, packageid, server, regdate, domain, paymentmethod, "
+                "billingcycle, nextinvoicedate, domainstatus, username, password, notes, subscriptionid, promoid, "
+                "suspendreason, overideautosuspend, overidesuspenduntil, dedicatedip, assignedips, ns1, ns2) "
+                "VALUES (1, 1, %s, 0, CURDATE(), 'example.test', 'banktransfer', 'Monthly', CURDATE(), %s, "
+                "'', '', '', '', 0, '', 0, CURDATE(), '', '', '', '')",
+                (product_id, status),
+            )
+            return int(cursor.lastrowid)
+    finally:
+        connection.close()
+
+
+def without_updated_at(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key != "updated_at"}
+
+
+# ---------------------------------------------------------------- create / idempotency
+
+
+def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    group, name = unique("Email"), "Email Hosting"
+    server_group_id = add_server_group(whmcs, unique("SmarterMail"))
+    server_group = query(whmcs, "SELECT name FROM tblservergroups WHERE id = %s", (server_group_id,))[0][
+        "name"
+    ]
+    args = dict(
+        name=name,
+        group=group,
+        description="Mail for your domain",
+        hidden=True,
+        monthly_price=6,
+        setup_fee=1.5,
+        currency="usd",
+        server_group=server_group,
+        autosetup="first_payment",
+        options={
+            "gb_per_tranche": 5,
+            "offer_mapi": False,
+            "dmarc_check": "yes",
+            "dmarc_policy": "Quarantine",
+        },
+    )
+    run = run_product(tmp_path, whmcs, "--diff", **args)
+    assert run.returncode == 0 and run.results["failed"] is False, run.output
+    assert run.results["changed"] is True
+
+    product = product_row(whmcs, group, name)
+    group_row = query(whmcs, "SELECT * FROM tblproductgroups WHERE name = %s", (group,))[0]
+    assert run.results["product_id"] == product["id"] and run.results["group_id"] == group_row["id"]
+    assert (group_row["slug"], group_row["hidden"], group_row["orderfrmtpl"]) == (
+        group.lower().replace(" ", "-"),
+        0,
+        "",
+    )
+    expected = dict(
+        DEFAULTS,
+        configoption1="5",
+        configoption15="",
+        configoption21="on",
+        configoption23="quarantine",
+    )
+    assert {f"configoption{slot}": product[f"configoption{slot}"] for slot in range(1, 25)} == expected
+    assert {
+        column: product[column]
+        for column in (
+            "type",
+            "gid",
+            "name",
+            "description",
+            "hidden",
+            "paytype",
+            "autosetup",
+            "servertype",
+            "servergroup",
+            "retired",
+            "showdomainoptions",
+            "stockcontrol",
+            "welcomeemail",
+            "tax",
+            "is_featured",
+            "slug",
+        )
+    } == {
+        "type": "other",
+        "gid": group_row["id"],
+        "name": name,
+        "description": "Mail for your domain",
+        "hidden": 1,
+        "paytype": "recurring",
+        "autosetup": "payment",
+        "servertype": "smartermail",
+        "servergroup": server_group_id,
+        "retired": 0,
+        "showdomainoptions": 0,
+        "stockcontrol": 0,
+        "welcomeemail": 0,
+        "tax": 0,
+        "is_featured": 0,
+        "slug": "email-hosting",
+    }
+    assert str(product["created_at"]) != "0000-00-00 00:00:00"
+
+    pricing = pricing_rows(whmcs, product["id"])
+    assert len(pricing) == 1
+    assert {key: pricing[0][key] for key in pricing[0] if key not in ("id", "relid")} == {
+        "type": "product",
+        "currency": 1,
+        "msetupfee": Decimal("1.50"),
+        "qsetupfee": Decimal("0.00"),
+        "ssetupfee": Decimal("0.00"),
+        "asetupfee": Decimal("0.00"),
+        "bsetupfee": Decimal("0.00"),
+        "tsetupfee": Decimal("0.00"),
+        "monthly": Decimal("6.00"),
+        "quarterly": Decimal("-1.00"),
+        "semiannually": Decimal("-1.00"),
+        "annually": Decimal("-1.00"),
+        "biennially": Decimal("-1.00"),
+        "triennially": Decimal("-1.00"),
+    }
+    slugs = query(whmcs, "SELECT * FROM tblproducts_slugs WHERE product_id = %s", (product["id"],))
+    assert [(row["group_id"], row["group_slug"], row["slug"], row["active"]) for row in slugs] == [
+        (group_row["id"], group_row["slug"], "email-hosting", 1)
+    ]
+    assert run.results["diff"]["before"] == {}
+    assert run.results["diff"]["after"]["options"]["dmarc_policy"] == "quarantine"
+    assert run.results["diff"]["after"]["pricing"]["monthly"] == "6.00"
+
+    before = dump(whmcs)
+    again = run_product(tmp_path, whmcs, **args)
+    assert again.results["failed"] is False, again.output
+    assert again.results["changed"] is False
+    assert again.results["product_id"] == product["id"]
+    assert dump(whmcs) == before
+
+
+def test_check_mode_on_a_fresh_product_predicts_a_change_and_writes_nothing(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    group = unique("Check")
+    before = dump(whmcs)
+    run = run_product(
+        tmp_path,
+        whmcs,
+        "--check",
+        "--diff",
+        name="Mail",
+        group=group,
+        monthly_price="4.00",
+        options={"max_users": 50},
+    )
+    assert run.results["failed"] is False, run.output
+    assert run.results["changed"] is True
+    assert run.results["product_id"] is None and run.results["group_id"] is None
+    assert run.results["diff"]["after"]["options"]["max_users"] == "50"
+    assert run.results["configoptions"]["configoption7"] == "50"
+    assert dump(whmcs) == before
+
+
+def test_check_mode_on_a_converged_product_reports_no_change(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    args = dict(name="Mail", group=unique("Converged"), monthly_price=3, options={"offer_eas": "off"})
+    assert run_product(tmp_path, whmcs, **args).results["changed"] is True
+    before = dump(whmcs)
+    run = run_product(tmp_path, whmcs, "--check", **args)
+    assert run.results["failed"] is False, run.output
+    assert run.results["changed"] is False
+    assert dump(whmcs) == before
+
+
+# ---------------------------------------------------------------- updates in place
+
+
+def test_changing_one_option_changes_only_that_column(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    group = unique("One option")
+    args: dict[str, Any] = dict(name="Mail", group=group, monthly_price=5, options={"gb_per_tranche": 20})
+    assert run_product(tmp_path, whmcs, **args).results["changed"] is True
+    product_before = product_row(whmcs, group, "Mail")
+    pricing_before = pricing_rows(whmcs, product_before["id"])
+
+    args["options"] = {"gb_per_tranche": 20, "offer_eas": False}
+    run = run_product(tmp_path, whmcs, "--diff", **args)
+    assert run.results["failed"] is False, run.output
+    assert run.results["changed"] is True
+    product_after = product_row(whmcs, group, "Mail")
+    changed = {key for key in product_after if product_after[key] != product_before[key]}
+    assert changed == {"configoption14", "updated_at"}
+    assert (product_before["configoption14"], product_after["configoption14"]) == ("on", "")
+    assert pricing_rows(whmcs, product_before["id"]) == pricing_before
+    diff = run.results["diff"]
+    assert (diff["before"]["options"]["offer_eas"], diff["after"]["options"]["offer_eas"]) == ("on", "")
+    assert diff["before"]["pricing"] == diff["after"]["pricing"]
+    assert diff["before"]["product"] == diff["after"]["product"]
+
+
+def test_changing_the_price_changes_only_the_pricing_row(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    group = unique("Price")
+    args: dict[str, Any] = dict(name="Mail", group=group, monthly_price="6.00")
+    run_product(tmp_path, whmcs, **args)
+    product_before = product_row(whmcs, group, "Mail")
+    pricing_before = pricing_rows(whmcs, product_before["id"])
+
+    args["monthly_price"] = 7.25
+    run = run_product(tmp_path, whmcs, **args)
+    assert run.results["changed"] is True, run.output
+    assert product_row(whmcs, group, "Mail") == product_before  # not even updated_at
+    pricing_after = pricing_rows(whmcs, product_before["id"])
+    assert len(pricing_after) == 1
+    changed = {key for key in pricing_after[0] if pricing_after[0][key] != pricing_before[0][key]}
+    assert changed == {"monthly"}
+    assert pricing_after[0]["monthly"] == Decimal("7.25")
+
+
+def test_raw_configoption_keys_are_written_to_their_slots(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    group = unique("Raw")
+    run = run_product(
+        tmp_path,
+        whmcs,
+        name="Mail",
+        group=group,
+        monthly_price=1,
+        options={"configoption24": "extra", "configoption7": 12, "max_users": "12"},
+    )
+    assert run.results["failed"] is False, run.output
+    product = product_row(whmcs, group, "Mail")
+    assert (product["configoption24"], product["configoption7"]) == ("extra", "12")
+
+
+# ---------------------------------------------------------------- bad input: failed, nothing written
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"options": {"offer_easy": True}}, "unknown option 'offer_easy': did you mean offer_eas?"),
+        ({"options": {"offer_mapi": "maybe"}}, "offer_mapi (configoption15) got 'maybe'"),
+        ({"options": {"dmarc_policy": "strict"}}, "one of none, quarantine, reject"),
+        ({"options": {"max_users": -1}}, "max_users (configoption7) got -1"),
+        ({"server_group": "No Such Group"}, "server_group 'No Such Group' does not exist"),
+        ({"currency": "XYZ"}, "currency 'XYZ' does not exist"),
+        ({"monthly_price": "-2"}, "monthly_price '-2' is not an amount"),
+        ({"autosetup": "sometimes"}, "autosetup 'sometimes' is not known"),
+        ({"monthly_price": None}, "monthly_price is required"),
+    ],
+    ids=[
+        "unknown-option",
+        "maybe",
+        "dropdown",
+        "negative",
+        "server-group",
+        "currency",
+        "price",
+        "autosetup",
+        "no-price",
+    ],
+)
+def test_bad_input_fails_with_a_message_and_writes_nothing(
+    tmp_path: Path, whmcs: SandboxInfo, args: dict[str, Any], expected: str
+) -> None:
+    task_args: dict[str, Any] = dict(name="Mail", group=unique("Bad"), monthly_price=5)
+    task_args.update(args)
+    if task_args["monthly_price"] is None:
+        del task_args["monthly_price"]
+    before = dump(whmcs)
+    run = run_product(tmp_path, whmcs, **task_args)
+    assert run.results["failed"] is True
+    assert expected in run.results["msg"], run.results["msg"]
+    assert "Traceback" not in run.output
+    assert dump(whmcs) == before
+
+
+def test_an_update_with_bad_input_leaves_the_product_as_it_was(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    group = unique("Bad update")
+    run_product(tmp_path, whmcs, name="Mail", group=group, monthly_price=5)
+    before = dump(whmcs)
+    run = run_product(tmp_path, whmcs, name="Mail", group=group, monthly_price=9, server_group="Missing")
+    assert run.results["failed"] is True and "server_group 'Missing'" in run.results["msg"]
+    assert dump(whmcs) == before
+
+
+# ---------------------------------------------------------------- the installed module
+
+
+def test_missing_module_files_fail_outside_check_mode(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    before = dump(whmcs)
+    missing = tmp_path / "nowhere" / "smartermail.php"
+    run = run_product(
+        tmp_path, whmcs, name="Mail", group=unique("No module"), monthly_price=5, module_file=str(missing)
+    )
+    assert run.results["failed"] is True
+    assert f"{missing} does not exist; install the module files first" in run.results["msg"]
+    assert dump(whmcs) == before
+
+
+def test_missing_module_files_only_warn_in_check_mode(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    missing = tmp_path / "nowhere" / "smartermail.php"
+    args = dict(name="Mail", group=unique("No module"), monthly_price=5, module_file=str(missing))
+    run = run_product(tmp_path, whmcs, "--check", **args)
+    assert run.results["failed"] is False and run.results["changed"] is True, run.output
+    assert any("named schema only" in warning for warning in run.results.get("warnings", []))
+    bad = run_product(tmp_path, whmcs, "--check", **dict(args, options={"offer_eas": "maybe"}))
+    assert bad.results["failed"] is True and "offer_eas" in bad.results["msg"]
+
+
+def test_a_module_with_a_different_option_count_is_refused_before_writing(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    copy = tmp_path / "smartermail"
+    shutil.copytree(FIXTURE_MODULE_DIR, copy)
+    source = (copy / "smartermail.php").read_text()
+    start = source.index("        'dmarc_policy' => [")
+    end = source.index("        ],\n", start) + len("        ],\n")
+    (copy / "smartermail.php").write_text(source[:start] + source[end:])
+    before = dump(whmcs)
+    run = run_product(
+        tmp_path,
+        whmcs,
+        name="Mail",
+        group=unique("Schema"),
+        monthly_price=5,
+        module_file=str(copy / "smartermail.php"),
+    )
+    assert run.results["failed"] is True
+    assert "the module declares 22 settings, the named schema has 23" in run.results["msg"]
+    assert dump(whmcs) == before
+
+
+# ---------------------------------------------------------------- removal
+
+
+def test_absent_is_refused_while_a_service_uses_the_product_then_removes_every_row(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    group = unique("Removal")
+    created = run_product(tmp_path, whmcs, name="Mail", group=group, monthly_price=5)
+    product_id = created.results["product_id"]
+    service_id = add_service(whmcs, product_id)
+
+    before = dump(whmcs)
+    refused = run_product(tmp_path, whmcs, name="Mail", group=group, state="absent")
+    assert refused.results["failed"] is True
+    assert f"(id {product_id}) is used by 1 service (1 Active) in tblhosting" in refused.results["msg"]
+    assert dump(whmcs) == before
+
+    query(whmcs, "DELETE FROM tblhosting WHERE id = %s", (service_id,))
+    check = run_product(tmp_path, whmcs, "--check", name="Mail", group=group, state="absent")
+    assert check.results["changed"] is True and pricing_rows(whmcs, product_id)
+
+    removed = run_product(tmp_path, whmcs, "--diff", name="Mail", group=group, state="absent")
+    assert removed.results["failed"] is False and removed.results["changed"] is True, removed.output
+    assert removed.results["diff"]["after"] == {} and removed.results["diff"]["before"]["name"] == "Mail"
+    assert query(whmcs, "SELECT id FROM tblproducts WHERE id = %s", (product_id,)) == []
+    assert pricing_rows(whmcs, product_id) == []
+    assert query(whmcs, "SELECT id FROM tblproducts_slugs WHERE product_id = %s", (product_id,)) == []
+    assert query(whmcs, "SELECT id FROM tblproductgroups WHERE name = %s", (group,))  # the group stays
+
+    again = run_product(tmp_path, whmcs, name="Mail", group=group, state="absent")
+    assert again.results["failed"] is False and again.results["changed"] is False
