@@ -223,7 +223,9 @@ def main():
     registry = build_registry(include_canary=settings["canary"])
     context = TargetContext(settings["name"], settings)
     try:
-        results = run_checks([context], registry, max_workers=params["parallel"], error_types=verify_error_types())
+        results = run_checks(
+            [context], registry, max_workers=params["parallel"], error_types=verify_error_types()
+        )
     finally:
         close_targets([context])
     results = redact_results(results, [params["password"]])
