@@ -81,7 +81,14 @@ def packed_source(src, cache_dir=None):
     key = source_fingerprint(src)
     if key in _memory and os.path.exists(_memory[key][0]):
         return _memory[key] + (False,)
-    directory = _private_dir(cache_dir or default_cache_dir())
+    if cache_dir is None:
+        try:
+            directory = _private_dir(default_cache_dir())
+        except OSError:
+            # Someone else owns the shared name: pack privately (once per worker) rather than fail.
+            directory = tempfile.mkdtemp(prefix="astral360-smartermail-")
+    else:
+        directory = _private_dir(cache_dir)
     archive_path = os.path.join(directory, key + ".tar.gz")
     manifest_path = os.path.join(directory, key + ".json")
     with open(os.path.join(directory, key + ".lock"), "a") as lock:
