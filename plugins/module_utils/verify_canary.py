@@ -58,6 +58,13 @@ _REFUSALS = (
     SmarterMailPermissionError,
 )
 
+# What the cleanup found (CanaryRun.cleanup).
+CLEANUP_NOTHING = "nothing-created"  # the create was refused
+CLEANUP_DELETED = "deleted"  # the canary domain was deleted and is gone
+CLEANUP_ABSENT = "absent"  # the create's outcome was unclear, and no such domain exists
+CLEANUP_NOT_OURS = "not-ours"  # a domain of that name exists with another admin: left alone
+CLEANUP_LEFT_BEHIND = "left-behind"  # it could not be deleted: the result says so
+
 # Steps in the order they run; ids appear in results (details.steps_done).
 STEP_CREATE = "create"
 STEP_READ = "read"
@@ -207,7 +214,7 @@ class CanaryRun:
         self.facts = {}
         # True: created; False: definitely not created (or not ours); None: unknown (e.g. timeout).
         self.created = False
-        self.removed = None  # after cleanup: True gone, False still there, None nothing to remove
+        self.cleanup = None  # one of the CLEANUP_* outcomes once run() is over
         self.cleanup_error = None
 
     def __repr__(self):
@@ -264,10 +271,14 @@ class CanaryRun:
         self._begin(STEP_DELETE)
         self._delete()
         self._begin(STEP_GONE)
-        if self._call(self.client.get_domain, self.name) is not None:
+        try:
+            still_there = self._call(self.client.get_domain, self.name) is not None
+        except SmarterMailError as err:
+            raise CanaryStepFailed(STEP_GONE, str(err), err) from None
+        if still_there:
             raise CanaryStepFailed(STEP_GONE, "the domain still exists after domain-delete answered success")
         self.created = False
-        self.removed = True
+        self.cleanup = CLEANUP_DELETED
         self._done(STEP_GONE)
 
     def _create(self):
@@ -375,34 +386,45 @@ class CanaryRun:
     # -- cleanup
 
     def _cleanup(self):
-        """Remove the canary if it (maybe) exists. Never raises; never ignores cancellation's need."""
-        if self.removed or self.created is False:
+        """Remove the canary if it (maybe) exists; runs even when cancelled. Never raises."""
+        if self.cleanup is not None:
+            return  # the steps deleted it and saw it gone
+        if self.created is False:
+            self.cleanup = CLEANUP_NOTHING
             return
+        delete_was_sent = STEP_DELETE in self.steps_done
         for attempt in range(CLEANUP_ATTEMPTS):
             if attempt:
                 time.sleep(CLEANUP_PAUSE_SECONDS * attempt)
             try:
-                if self.created is None or attempt or STEP_DELETE in self.steps_done:
+                if self.created is None or attempt or delete_was_sent:
                     data = self.client.get_domain(self.name)
                     if data is None:
-                        self.removed = True
+                        self.cleanup = CLEANUP_ABSENT if self.created is None else CLEANUP_DELETED
                         return
                     if not self._owns(data):
-                        self.created = False  # someone else's domain: never touch it
+                        self.cleanup = CLEANUP_NOT_OURS  # someone else's domain: never touch it
                         return
                     self.created = True
                 self.client.delete_domain(self.name, True)
-                self.removed = self.client.get_domain(self.name) is None
-                if self.removed:
+                if self.client.get_domain(self.name) is None:
+                    self.cleanup = CLEANUP_DELETED
                     return
             except SmarterMailNotFoundError:
-                self.removed = True
+                self.cleanup = CLEANUP_ABSENT if self.created is None else CLEANUP_DELETED
                 return
-            except SmarterMailError as err:
-                self.cleanup_error = err
             except Exception as err:  # cleanup must not mask the step's own failure
                 self.cleanup_error = err
-        self.removed = False
+        self.cleanup = CLEANUP_LEFT_BEHIND
+
+    @property
+    def removed(self):
+        """True: no canary domain remains; False: it could not be removed; None: nothing was created."""
+        if self.cleanup in (CLEANUP_DELETED, CLEANUP_ABSENT):
+            return True
+        if self.cleanup == CLEANUP_LEFT_BEHIND:
+            return False
+        return None
 
     def _owns(self, data):
         main_admin = data.get("mainDomainAdmin")

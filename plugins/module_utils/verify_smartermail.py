@@ -39,6 +39,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_
     validate_port,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify_canary import (
+    CLEANUP_ABSENT,
+    CLEANUP_DELETED,
+    CLEANUP_LEFT_BEHIND,
+    CLEANUP_NOT_OURS,
     DEFAULT_DOMAIN_PATH,
     DEFAULT_PREFIX,
     STEP_CREATE,
@@ -435,7 +439,7 @@ def check_credentials(context):
     if not result.usable:
         raise _login_blocked(result, username, where)
     if not result.is_sysadmin:
-        role = "a domain administrator" if result.is_domain_admin else "not an administrator"
+        role = "a domain administrator" if result.is_domain_admin else "an ordinary user"
         raise CheckFailed(
             "user %r logged in to %s but is %s, not a system administrator" % (username, where, role),
             "the module needs a system administrator account (it creates, suspends and deletes domains): "
@@ -524,14 +528,18 @@ def _canary_hint(failure, endpoint):
 
 
 def _cleanup_note(run):
-    if run.removed is False:
+    """(text for the summary, text for the hint) about what the cleanup did."""
+    if run.cleanup == CLEANUP_LEFT_BEHIND:
         return (
             "; the test domain %s could NOT be removed (%s)" % (run.name, run.cleanup_error),
             "; delete it in SmarterMail or run `smartermail-whmcs verify --cleanup`",
         )
-    if run.removed:
-        return "; the test domain was removed", ""
-    return "", ""
+    notes = {
+        CLEANUP_DELETED: "; the test domain was removed",
+        CLEANUP_ABSENT: "; no test domain was left behind",
+        CLEANUP_NOT_OURS: "; a domain of that name belongs to another admin and was left alone",
+    }
+    return notes.get(run.cleanup, ""), ""
 
 
 @_explained
@@ -557,6 +565,7 @@ def check_canary(context):
             domain=name,
             steps_done=list(run.steps_done),
             round_trips=run.round_trips,
+            cleanup=run.cleanup,
             left_behind=run.removed is False,
         )
     except CanaryStepFailed as failure:
@@ -568,6 +577,7 @@ def check_canary(context):
             failed_step=failure.step,
             steps_done=list(run.steps_done),
             round_trips=run.round_trips,
+            cleanup=run.cleanup,
             left_behind=run.removed is False,
         ) from None
     details = dict(facts)
