@@ -81,7 +81,16 @@ _CYCLES = ("monthly", "quarterly", "semiannually", "annually", "biennially", "tr
 _SETUP_FEES = ("msetupfee", "qsetupfee", "ssetupfee", "asetupfee", "bsetupfee", "tsetupfee")
 _OPTION_COLUMNS = tuple("configoption%d" % slot for slot in range(1, 25))
 # Managed product fields shown in the diff (configoptions are shown by name under "options").
-_PRODUCT_FIELDS = ("type", "servertype", "paytype", "description", "hidden", "autosetup", "servergroup")
+_PRODUCT_FIELDS = (
+    "name",
+    "type",
+    "servertype",
+    "paytype",
+    "description",
+    "hidden",
+    "autosetup",
+    "servergroup",
+)
 # Values for the NOT NULL columns nobody asked about, on creation only.
 _PRODUCT_NEUTRAL = {
     "showdomainoptions": 0,
@@ -408,6 +417,7 @@ def plan_product(cursor: Any, request: ProductRequest) -> ProductPlan:
     slug_columns = _columns(cursor, "tblproducts_slugs")
 
     managed: Dict[str, Any] = {
+        "name": request.name,  # the lookup ignores case like the column's collation; keep the spelling given
         "type": "other",
         "servertype": MODULE_NAME,
         "paytype": "recurring",
@@ -462,8 +472,8 @@ def plan_product(cursor: Any, request: ProductRequest) -> ProductPlan:
             column: value for column, value in managed.items() if _text(current.get(column)) != _text(value)
         }
         before = {
-            "group": request.group,
-            "name": request.name,
+            "group": str(group["name"]) if group else request.group,
+            "name": str(current["name"]),
             "product": _product_view(current),
             "options": named_options({column: current.get(column) for column in _OPTION_COLUMNS}),
         }
@@ -589,6 +599,11 @@ def plan_removal(cursor: Any, name: str, group: str) -> ProductPlan:
 # ---------------------------------------------------------------- writing
 
 
+def _write(cursor: Any, sql: str, parameters: Tuple[Any, ...] = ()) -> None:
+    """Writes let driver errors through: transaction() rolls back and says so."""
+    cursor.execute(sql, parameters)
+
+
 def _quote(column: str) -> str:
     return "`%s`" % column.replace("`", "")
 
@@ -598,24 +613,24 @@ def _insert(cursor: Any, table: str, row: Mapping[str, Any]) -> int:
     marks = ", ".join(["%s"] * len(row))
     # Table and column names are this module's constants or information_schema names; values are parameters.
     sql = "INSERT INTO %s (%s) VALUES (%s)" % (table, columns, marks)  # noqa: S608
-    _rows(cursor, sql, tuple(row.values()))
+    _write(cursor, sql, tuple(row.values()))
     return int(cursor.lastrowid)
 
 
 def _update(cursor: Any, table: str, row_id: int, changes: Mapping[str, Any]) -> None:
     assignments = ", ".join("%s = %%s" % _quote(column) for column in changes)
     sql = "UPDATE %s SET %s WHERE id = %%s" % (table, assignments)  # noqa: S608 - names are ours, values parameters
-    _rows(cursor, sql, (*changes.values(), row_id))
+    _write(cursor, sql, (*changes.values(), row_id))
 
 
 def apply_plan(cursor: Any, plan: ProductPlan) -> Tuple[Optional[int], Optional[int]]:
     """Write the plan with ``cursor`` (inside one transaction); returns (product_id, group_id)."""
     group_id, product_id = plan.group_id, plan.product_id
     if plan.delete and product_id is not None:
-        _rows(cursor, "DELETE FROM tblpricing WHERE type = 'product' AND relid = %s", (product_id,))
+        _write(cursor, "DELETE FROM tblpricing WHERE type = 'product' AND relid = %s", (product_id,))
         if _columns(cursor, "tblproducts_slugs"):
-            _rows(cursor, "DELETE FROM tblproducts_slugs WHERE product_id = %s", (product_id,))
-        _rows(cursor, "DELETE FROM tblproducts WHERE id = %s", (product_id,))
+            _write(cursor, "DELETE FROM tblproducts_slugs WHERE product_id = %s", (product_id,))
+        _write(cursor, "DELETE FROM tblproducts WHERE id = %s", (product_id,))
         return None, group_id
     if plan.group_insert is not None:
         order = _rows(cursor, "SELECT COALESCE(MAX(`order`), 0) + 1 AS next FROM tblproductgroups")[0]["next"]
