@@ -61,6 +61,8 @@ def build_inventory(state: SandboxState, module_src: Path) -> dict[str, Any]:
         "smartermail_module_src": str(module_src),
         "smartermail_servers": [server],
         "smartermail_products": [dict(SAMPLE_PRODUCT, options=dict(SAMPLE_PRODUCT["options"]))],
+        # Every sandbox host is this machine and this user: one crontab, edited one host at a time.
+        "whmcs_cron_throttle": 1,
         "whmcs_cron": {
             "schedule": CRON_SCHEDULE,
             "user": getpass.getuser(),
