@@ -1,0 +1,103 @@
+"""``verify --from-whmcs ROOT`` against a real sandbox: servers and passwords read from tblservers.
+
+The rows are written the way WHMCS stores them (password encrypted with the tree's
+cc_encryption_hash), straight into the sandbox's private MariaDB.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pymysql
+import pytest
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_encrypt
+from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.verify_cli import run_verify
+
+pytestmark = pytest.mark.slow
+SMARTERMAIL_IDS = {"dns", "port", "tls", "api", "credentials", "version", "canary"}
+
+
+@pytest.fixture(scope="module")
+def box() -> Iterator[SandboxInfo]:
+    with sandbox(hosts=1) as info:
+        yield info
+
+
+def connect(info: SandboxInfo) -> Any:
+    db = info.host("whmcs1")["database"]
+    return pymysql.connect(
+        unix_socket=db["socket"],
+        user=db["user"],
+        password=db["password"],
+        database=db["name"],
+        autocommit=True,
+    )
+
+
+def set_servers(info: SandboxInfo, servers: list[dict[str, Any]]) -> None:
+    """Replace tblservers with these rows (name, password, and optionally type/port)."""
+    key = info.host("whmcs1")["cc_encryption_hash"]
+    port = info.simulator["port"]
+    with connect(info) as connection, connection.cursor() as cursor:
+        cursor.execute("DELETE FROM tblservers")
+        for server in servers:
+            cursor.execute(
+                "INSERT INTO tblservers (name, ipaddress, assignedips, hostname, noc, statusaddress,"
+                " nameserver1, nameserver1ip, nameserver2, nameserver2ip, nameserver3, nameserver3ip,"
+                " nameserver4, nameserver4ip, nameserver5, nameserver5ip, maxaccounts, type, username,"
+                " password, accesshash, secure, port, active, disabled)"
+                " VALUES (%s, '127.0.0.1', '', '127.0.0.1', '', '', '', '', '', '', '', '', '', '', '', '',"
+                " 200, %s, %s, %s, '', '', %s, 1, 0)",
+                (
+                    server["name"],
+                    server.get("type", "smartermail"),
+                    info.simulator["sysadmin"]["username"],
+                    whmcs_encrypt(server["password"], key),
+                    server.get("port", port),
+                ),
+            )
+
+
+def test_servers_come_from_tblservers_with_decrypted_passwords(box: SandboxInfo) -> None:
+    password = box.simulator["sysadmin"]["password"]
+    set_servers(
+        box,
+        [{"name": "Mail One", "password": password}, {"name": "cpanel", "password": "x", "type": "cpanel"}],
+    )
+    done = run_verify("--from-whmcs", str(box.root("whmcs1")), "--format", "json")
+    document = json.loads(done.stdout)
+    assert [target["name"] for target in document["targets"]] == ["Mail One"]  # only type smartermail
+    assert document["targets"][0]["whmcs_root"] == str(box.root("whmcs1"))
+    smartermail = [check for check in document["checks"] if check["id"] in SMARTERMAIL_IDS]
+    assert [check["status"] for check in smartermail] == ["pass"] * len(smartermail), smartermail
+    assert {check["id"] for check in smartermail} == SMARTERMAIL_IDS - {"tls"}
+    assert done.returncode == (0 if document["ok"] else 1)
+    assert password not in done.stdout + done.stderr
+
+
+def test_a_wrong_stored_password_fails_the_credentials_check(box: SandboxInfo) -> None:
+    stored = "Stored-But-Wrong-8812"
+    set_servers(box, [{"name": "Mail One", "password": stored}])
+    done = run_verify("--from-whmcs", str(box.root("whmcs1")), "--format", "json")
+    assert done.returncode == 1, done.stderr
+    checks = {check["id"]: check for check in json.loads(done.stdout)["checks"]}
+    assert checks["credentials"]["status"] == "fail"
+    assert checks["canary"]["status"] == "skip"
+    assert stored not in done.stdout + done.stderr
+
+
+def test_no_smartermail_server_in_whmcs_is_a_usage_error(box: SandboxInfo) -> None:
+    set_servers(box, [])
+    done = run_verify("--from-whmcs", str(box.root("whmcs1")))
+    assert done.returncode == 2
+    assert "no server of type 'smartermail'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_from_whmcs_refuses_a_directory_without_configuration_php(tmp_path: Any) -> None:
+    done = run_verify("--from-whmcs", str(tmp_path))
+    assert done.returncode == 2
+    assert "--from-whmcs" in done.stderr and "configuration.php" in done.stderr
