@@ -85,6 +85,13 @@ options:
         both be given only with the same value.
     type: dict
     default: {}
+  validate_only:
+    description:
+      - Only check the parameters (names, prices, the named options, autosetup) and return the
+        C(configoption1..24) values that would be written; no database and no file is read.
+      - The preflight role uses it so that bad product input fails before any change.
+    type: bool
+    default: false
   module_file:
     description:
       - The installed C(smartermail.php) whose C(ConfigOptions) are checked against the named options.
@@ -195,6 +202,7 @@ def argument_spec():
         autosetup=dict(type="raw", default=""),
         options=dict(type="dict", default={}),
         module_file=dict(type="path"),
+        validate_only=dict(type="bool", default=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     return spec
@@ -223,6 +231,10 @@ def main():
     connection = None
     try:
         request = build_request(params) if present else None
+        if params["validate_only"]:
+            if present:
+                result["configoptions"] = dict(request.configoptions)
+            module.exit_json(**result)
         if present:
             check_installed_module(module)
             result["configoptions"] = dict(request.configoptions)
