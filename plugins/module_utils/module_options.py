@@ -11,7 +11,7 @@ default (as stored: yes/no is 'on' or '') and the kind of value it accepts.
   the 24 stored strings, defaults filled in, every value checked; all problems are reported at
   once in one ``ModuleOptionError``.
 * ``read_module_config_options(php, file)`` asks php what the installed module declares;
-  ``check_schema_matches()`` refuses a module whose count, order/types or defaults differ, so a
+  ``check_schema_matches()`` refuses a module whose count, order/types or several defaults differ, so a
   newer release cannot silently shift slots under the names.
 """
 
@@ -45,7 +45,9 @@ __all__ = [
 
 MAX_SLOTS = 24  # WHMCS has configoption1..24; the module uses 23
 PHP_TIMEOUT_SECONDS = 30
-DEFAULT_TEXT_LIMIT = 255  # for text fields the module gives no Size
+DEFAULT_TEXT_LIMIT = 255  # one line of text; ConfigOptions 'Size' is only the input box width
+# More changed defaults than this means settings moved slots (see check_schema_matches).
+MAX_CHANGED_DEFAULTS = 1
 _MONEY_PLACES = 2
 _RAW_KEY = re.compile(r"^configoption(\d+)$")
 _JSON_MARKER = "@@SMARTERMAIL-WHMCS-CONFIGOPTIONS@@"
@@ -69,7 +71,7 @@ class OptionSpec(NamedTuple):
     default: str  # stored form
     kind: str  # 'positive_int' | 'non_negative_int' | 'money' | 'yesno' | 'choice' | 'text'
     meaning: str
-    size: Optional[int] = None  # ConfigOptions 'Size'; enforced as the longest value
+    size: Optional[int] = None  # ConfigOptions 'Size': the admin form's input width, not a limit
     choices: Tuple[str, ...] = ()
 
     @property
@@ -96,8 +98,6 @@ class OptionSpec(NamedTuple):
     def limit(self) -> int:
         if self.kind in ("yesno", "choice"):
             return 0
-        if self.size:
-            return self.size
         return DEFAULT_TEXT_LIMIT if self.kind == "text" else 0
 
 
@@ -445,14 +445,17 @@ def read_module_config_options(php_binary: str, module_file: str) -> List[Dict[s
     return list(payload.get("options") or [])
 
 
-def check_schema_matches(introspected: List[Mapping[str, Any]]) -> None:
-    """Refuse a module whose settings do not line up with OPTIONS slot by slot.
+def check_schema_matches(introspected: List[Mapping[str, Any]]) -> List[str]:
+    """Refuse a module whose settings do not line up with OPTIONS slot by slot; return warnings.
 
-    Compared: the number of settings, the WHMCS type of each slot, the default of each slot, and
-    the choices of dropdowns. Friendly names are labels and may be translated, so they are only
-    quoted in the message.
+    Compared: the number of settings, the WHMCS type of each slot, the choices of dropdowns, and
+    the defaults. A release may change one default (a new suggested price): that is a warning.
+    Two or more changed defaults mean settings of the same type moved slots, which types alone
+    cannot show, so that is refused. Friendly names are labels and may be translated, so they are
+    only quoted in the messages.
     """
     problems: List[str] = []
+    changed_defaults: List[str] = []
     if len(introspected) != len(OPTIONS):
         problems.append(
             "the module declares %d settings, the named schema has %d" % (len(introspected), len(OPTIONS))
@@ -473,7 +476,7 @@ def check_schema_matches(introspected: List[Mapping[str, Any]]) -> None:
             default = "on" if default.strip().lower() in YES_WORDS else default
             default = "" if default.strip().lower() in NO_WORDS else default
         if default != spec.default:
-            problems.append("%s defaults to %r, expected %r" % (label, default, spec.default))
+            changed_defaults.append("%s defaults to %r, expected %r" % (label, default, spec.default))
         if spec.kind == "choice":
             choices = tuple(str(choice).strip().lower() for choice in field.get("Options") or ())
             if choices != spec.choices:
@@ -481,9 +484,16 @@ def check_schema_matches(introspected: List[Mapping[str, Any]]) -> None:
                     "%s offers %s, expected %s"
                     % (label, ", ".join(choices) or "nothing", ", ".join(spec.choices))
                 )
+    if len(changed_defaults) > MAX_CHANGED_DEFAULTS:
+        problems.extend(changed_defaults)
     if problems:
         raise ModuleSchemaError(
             "the installed module's settings do not match the named options, so names could land in the "
             "wrong configoption slots: %s. Nothing was written; install a module release this "
             "collection supports, or update the collection" % "; ".join(problems)
         )
+    return [
+        "%s: the module release changed this default; the value you set (or the named default) is written"
+        % warning
+        for warning in changed_defaults
+    ]

@@ -218,7 +218,8 @@ def check_installed_module(module):
             module.warn("%s; option values were checked against the named schema only" % message)
             return
         module.fail_json(msg="%s; install the module files first (module_files role)" % message)
-    check_schema_matches(read_module_config_options(params["php_binary"], module_file))
+    for warning in check_schema_matches(read_module_config_options(params["php_binary"], module_file)):
+        module.warn(warning)
 
 
 def main():

@@ -38,7 +38,7 @@ def refusal(options: list[dict[str, Any]]) -> str:
 
 
 def test_a_matching_module_passes() -> None:
-    check_schema_matches(module_options())
+    assert check_schema_matches(module_options()) == []
 
 
 def test_yes_no_defaults_may_be_written_as_words() -> None:
@@ -69,12 +69,20 @@ def test_swapped_types_are_refused_with_the_slot() -> None:
     assert "slot 8 (delete_data_on_terminate" in message
 
 
-def test_a_changed_default_is_refused() -> None:
+def test_one_changed_default_is_a_warning() -> None:
     options = module_options()
-    options[0]["Default"] = "5"
-    assert "slot 1 (gb_per_tranche; the module calls it 'Label 1') defaults to '5', expected '10'" in refusal(
-        options
-    )
+    options[1]["Default"] = "2.50"
+    (warning,) = check_schema_matches(options)
+    assert "slot 2 (eas_price; the module calls it 'Label 2') defaults to '2.50', expected '2.00'" in warning
+
+
+def test_two_changed_defaults_mean_moved_slots_and_are_refused() -> None:
+    options = module_options()
+    # Two text settings swapped places: the types still line up, only the defaults show it.
+    options[1]["Default"], options[2]["Default"] = options[2]["Default"], options[1]["Default"]
+    message = refusal(options)
+    assert "slot 2 (eas_price; the module calls it 'Label 2') defaults to '3.00', expected '2.00'" in message
+    assert "slot 3 (mapi_price" in message
 
 
 def test_other_dropdown_choices_are_refused() -> None:
