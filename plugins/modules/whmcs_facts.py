@@ -12,10 +12,10 @@ module: whmcs_facts
 short_description: Read what the install and verify steps need to know about a WHMCS host
 version_added: 0.1.0
 description:
-  - Reads, and never changes, one WHMCS installation: the tree's landmarks, the PHP CLI version,
+  - Reads, and never changes, one WHMCS installation (the tree's landmarks, the PHP CLI version,
     C(configuration.php), the database (reachable or why not), the WHMCS version, the cron
     directory and the last cron runs, C(UpdateStatsAuto), and how many SmarterMail servers and
-    products WHMCS has.
+    products WHMCS has).
   - A broken host does not make the module fail; each problem is returned next to its fact
     (RV(php_error), RV(config_error), RV(db_error)) so the caller can explain it.
   - No secret (database password, C(cc_encryption_hash), licence) is ever returned.
@@ -37,7 +37,7 @@ attributes:
 options:
   cron_schedule:
     description:
-      - A cron schedule (five fields, or C(@hourly)/C(@daily)) to check against what WHMCS needs:
+      - A cron schedule (five fields, or C(@hourly)/C(@daily)) to check against what WHMCS needs;
         it must run every day, and in the hour WHMCS runs its daily tasks
         (C(DailyCronExecutionHour)). The verdict is in RV(cron_schedule_problem).
     type: str
