@@ -309,3 +309,45 @@ def test_help_documents_exit_codes_and_precedence() -> None:
     text = " ".join(done.stdout.split())
     assert "flag > environment variable > --config file > default" in text
     assert "Exit codes: 0 all checks passed" in text
+
+
+def test_terminal_gets_a_hidden_prompt_and_progress_lines(http_sim: RunningSimulator) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    from fixtures.verify_cli import clean_env
+
+    http_sim.reset()
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smartermail_whmcs", "verify", *server_args(http_sim), "--no-canary"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=clean_env(),
+        text=True,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 20
+    while b"password" not in seen.lower() and time.monotonic() < deadline:
+        seen += os.read(master, 1024)
+    os.write(master, (SECRET + "\n").encode())
+    out, _ = process.communicate(timeout=60)
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    terminal = seen.decode(errors="replace")
+    assert process.returncode == 0, out + terminal
+    assert f"SmarterMail password for {USERNAME} on 127.0.0.1" in terminal
+    assert "[1/5] PASS 127.0.0.1 dns:" in terminal and "[5/5]" in terminal
+    assert SECRET not in terminal + out  # hidden input is not echoed
