@@ -502,7 +502,7 @@ def _positive_seconds(option, value):
 def _tls_verify(secure, verify_tls, ca_file):
     """httpx's ``verify``: an SSLContext trusting ca_file only, the system store, or False (opt-in)."""
     if not secure:
-        return True  # plain HTTP: nothing to verify
+        return False  # plain HTTP: no TLS, so skip loading a CA store nobody would use
     if not verify_tls:
         return False  # explicit opt-in only
     if ca_file:
