@@ -22,7 +22,17 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_
 MODULE = "astral360.smartermail.whmcs_module_files"
 REMOTE_ARCHIVE_NAME = "smartermail-module.tar.gz"
 INTERNAL_ARGS = ("manifest", "manifest_digest", "archive")
-USER_ARGS = ("src", "whmcs_root", "state", "owner", "group", "backups_keep", "backup_dir")
+USER_ARGS = (
+    "src",
+    "whmcs_root",
+    "state",
+    "owner",
+    "group",
+    "backups_keep",
+    "backup_dir",
+    "check_schema",
+    "php_binary",
+)
 
 
 class ActionModule(ActionBase):

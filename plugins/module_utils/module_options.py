@@ -333,6 +333,40 @@ def named_options(configoptions: Mapping[str, Any]) -> Dict[str, str]:
     return named
 
 
+def stored_option_problems(configoptions: Mapping[str, Any]) -> List[str]:
+    """What is wrong with a product's stored configoption1..23 (a tblproducts row), one sentence each.
+
+    A stored value must be what WHMCS itself would store: yes/no exactly 'on' or '' (the module
+    tests for 'on', so 'yes' or '1' would silently mean "no"), a dropdown one of its choices, a
+    number or amount that parses. Empty is fine for text and for the 0-or-more numbers (the module
+    reads it as 0), not for gb_per_tranche, which billing divides by. Slot 24 is not the module's.
+    """
+    problems: List[str] = []
+    for spec in OPTIONS:
+        value = configoptions.get(spec.key)
+        stored = "" if value is None else str(value)
+        if spec.kind == "yesno":
+            if stored not in ("on", ""):
+                problems.append(
+                    "option %s (%s) holds %r; WHMCS stores a yes/no box as 'on' or ''"
+                    % (spec.name, spec.key, stored)
+                )
+            continue
+        if spec.kind == "choice":
+            if stored not in spec.choices:
+                problems.append(
+                    "option %s (%s) holds %r; allowed: %s" % (spec.name, spec.key, stored, spec.allowed())
+                )
+            continue
+        if stored == "" and spec.kind != "positive_int":
+            continue
+        try:
+            normalise_value(spec, stored)
+        except ModuleOptionError as error:
+            problems.append(str(error).replace(" got ", " holds ", 1))
+    return problems
+
+
 # ---------------------------------------------------------------- the installed module, through php
 
 # Runs inside ``php -r``: the module path arrives as $argv[1], never inside the code. Only the
@@ -488,7 +522,7 @@ def check_schema_matches(introspected: List[Mapping[str, Any]]) -> List[str]:
         problems.extend(changed_defaults)
     if problems:
         raise ModuleSchemaError(
-            "the installed module's settings do not match the named options, so names could land in the "
+            "the module's settings do not match the named options, so names could land in the "
             "wrong configoption slots: %s. Nothing was written; install a module release this "
             "collection supports, or update the collection" % "; ".join(problems)
         )

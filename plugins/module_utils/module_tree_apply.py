@@ -40,6 +40,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree 
     scan_tree,
     tree_manifest,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_record import (
+    forget_installed_manifest,
+    record_installed_manifest,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_swap import swap_in
 
 BACKUP_DIR_NAME = ".smartermail-backups"
@@ -172,6 +176,14 @@ def prune_backups(backup_dir, keep):
     return removed, warnings
 
 
+def _recorded(result, layout, manifest):
+    """Keep the manifest of what is installed now beside the backups (verify compares with it)."""
+    warning = record_installed_manifest(layout.backup_dir, manifest, lambda: ensure_backup_dir(layout))
+    if warning:
+        result["warnings"] = [*(result.get("warnings") or []), warning]
+    return result
+
+
 def make_staging(layout):
     try:
         return tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=layout.servers_dir)
@@ -294,16 +306,22 @@ def _os_failure(action, layout, error):
     )
 
 
-def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mode=False):
-    """Make the target match ``manifest``. Without ``archive`` and with work to do: needs_archive."""
+def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mode=False, staged_check=None):
+    """Make the target match ``manifest``. Without ``archive`` and with work to do: needs_archive.
+
+    ``staged_check(staging_dir)``, when given, inspects the unpacked new tree before it is swapped
+    in and raises ModuleTreeError to refuse it; the installed tree is then left as it was.
+    """
     layout.check()
     current = scan_tree(layout.target)
     plan = plan_tree(manifest, current, uid, gid)
     result = plan.as_result()
     result.update(changed=not plan.in_sync, backup_path=None, needs_archive=False, pruned_backups=[])
     result["diff"] = _diff(layout, current, listing_from_manifest(manifest), "from source")
-    if plan.in_sync or check_mode:
+    if check_mode:
         return result
+    if plan.in_sync:  # bookkeeping only (a tree installed before manifests were kept): not a change
+        return _recorded(result, layout, manifest)
     check_writable(layout.servers_dir, "modules/servers folder")
     if current:
         check_backup_dir(layout)
@@ -316,6 +334,8 @@ def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mo
     try:
         extract_archive(archive, staging, manifest)
         apply_attributes(staging, uid, gid)
+        if staged_check is not None:
+            staged_check(staging)
         backup = new_backup_path(ensure_backup_dir(layout)) if current else None
         swap_in(staging, layout.target, backup)
     except OSError as error:
@@ -324,7 +344,7 @@ def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mo
         remove_staging(staging)
     result["backup_path"] = backup
     result["pruned_backups"], result["warnings"] = prune_backups(layout.backup_dir, keep)
-    return result
+    return _recorded(result, layout, manifest)
 
 
 def absent(layout, keep=3, check_mode=False):
@@ -343,6 +363,7 @@ def absent(layout, keep=3, check_mode=False):
         os.rename(layout.target, backup)
     except OSError as error:
         raise _os_failure("remove", layout, error) from error
+    forget_installed_manifest(layout.backup_dir)
     result["backup_path"] = backup
     result["pruned_backups"], result["warnings"] = prune_backups(layout.backup_dir, max(keep, 1))
     return result
@@ -363,8 +384,10 @@ def restored(layout, uid=None, gid=None, check_mode=False):
     result = plan.as_result()
     result.update(changed=not plan.in_sync, backup_path=newest, pruned_backups=[])
     result["diff"] = _diff(layout, current, listing_from_manifest(wanted), "restored from %s" % newest)
-    if plan.in_sync or check_mode:
+    if check_mode:
         return result
+    if plan.in_sync:
+        return _recorded(result, layout, wanted)
     check_writable(layout.servers_dir, "modules/servers folder")
     check_can_own(uid, gid)
     staging = make_staging(layout)
@@ -376,4 +399,4 @@ def restored(layout, uid=None, gid=None, check_mode=False):
         raise _os_failure("restore", layout, error) from error
     finally:
         remove_staging(staging)
-    return result
+    return _recorded(result, layout, wanted)

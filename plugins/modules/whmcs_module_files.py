@@ -73,6 +73,19 @@ options:
   archive:
     description: Internal, set by the action plugin. Where the packed source was put on the host.
     type: path
+  check_schema:
+    description:
+      - Before the new tree replaces the installed one, read its C(smartermail_ConfigOptions())
+        through O(php_binary) and refuse it when the settings would not line up with the 23
+        named options (count, types, dropdown choices, moved defaults). The installed tree is left
+        as it was. Turn off only for a module this collection does not know.
+      - Check mode does not unpack the source, so it cannot run this check.
+    type: bool
+    default: true
+  php_binary:
+    description: PHP CLI on the host, for O(check_schema).
+    type: str
+    default: php
 attributes:
   check_mode:
     support: full
@@ -156,7 +169,15 @@ target:
   sample: /var/www/whmcs/modules/servers/smartermail
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
+    ModuleOptionError,
+    ModuleSchemaError,
+    check_schema_matches,
+    read_module_config_options,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
     ModuleTreeError,
     manifest_digest,
@@ -183,7 +204,24 @@ def argument_spec():
         manifest=dict(type="dict"),
         manifest_digest=dict(type="str"),
         archive=dict(type="path"),
+        check_schema=dict(type="bool", default=True),
+        php_binary=dict(type="str", default="php"),
     )
+
+
+def schema_check(php_binary):
+    """Refuse a new module tree whose ConfigOptions would shift the named option slots."""
+
+    def check(staging_dir):
+        module_file = os.path.join(staging_dir, "smartermail.php")
+        try:
+            return check_schema_matches(read_module_config_options(php_binary, module_file))
+        except (ModuleSchemaError, ModuleOptionError) as error:
+            raise ModuleTreeError(
+                "smartermail_module_src: %s. The installed module files were left as they were." % error
+            ) from None
+
+    return check
 
 
 def run(module):
@@ -207,7 +245,25 @@ def run(module):
     digest = manifest_digest(manifest)
     if params["manifest_digest"] and params["manifest_digest"] != digest:
         raise ModuleTreeError("manifest_digest does not match the manifest; the transfer was damaged")
-    result = present(layout, manifest, uid, gid, params["backups_keep"], params["archive"], module.check_mode)
+    warnings = []
+    staged_check = None
+    if params["check_schema"]:
+        check = schema_check(params["php_binary"])
+
+        def staged_check(staging_dir):
+            warnings.extend(check(staging_dir))
+
+    result = present(
+        layout,
+        manifest,
+        uid,
+        gid,
+        params["backups_keep"],
+        params["archive"],
+        module.check_mode,
+        staged_check=staged_check,
+    )
+    result["warnings"] = list(result.get("warnings") or []) + warnings
     result["manifest_digest"] = digest
     return result
 

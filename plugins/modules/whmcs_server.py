@@ -46,6 +46,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  validate_only:
+    description:
+      - Only check the parameters (host name, port range, account, group) and stop; no database
+        is read or written. The preflight role uses it so bad server input fails before any change.
+    type: bool
+    default: false
   hostname:
     description: Host name or IP address of the SmarterMail server, without scheme, port or path.
     type: str
@@ -172,6 +178,7 @@ def argument_spec():
     spec.update(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
+        validate_only=dict(type="bool", default=False),
         hostname=dict(type="str"),
         ip_address=dict(type="str", default=""),
         port=dict(type="int"),
@@ -203,6 +210,8 @@ def main():
         spec = server_spec_from_params(params) if params["state"] == "present" else None
     except WhmcsServerError as error:
         module.fail_json(msg=str(error), **result)
+    if params["validate_only"]:
+        module.exit_json(**result)
     if not HAS_PYMYSQL:
         module.fail_json(msg=missing_required_lib("PyMySQL"), exception=PYMYSQL_IMPORT_ERROR)
 

@@ -93,6 +93,9 @@ def module_task(root: Path, src: Path | None, **extra: Any) -> dict[str, Any]:
     args: dict[str, Any] = {"whmcs_root": str(root), "owner": "root", "group": "root", **extra}
     if src is not None:
         args["src"] = str(src)
+        # These tests are about moving files: their sources are toy trees, not WHMCS modules.
+        # The settings check runs in the install playbook tests, on the real fixture module.
+        args.setdefault("check_schema", False)
     return {"name": "Module files", MODULE: args, "register": "files", "ignore_errors": True}
 
 
@@ -455,3 +458,16 @@ def test_noop_is_one_module_call_with_and_without_pipelining_and_become(
     assert _module_runs(again.output) == 1
     assert "smartermail-module.tar.gz" not in again.output
     assert again.results["transferred"] is False and again.results["module_calls"] == 1
+
+
+def test_module_whose_settings_would_shift_slots_is_refused_before_the_swap(tmp_path: Path) -> None:
+    root, src = make_root(tmp_path), make_source(tmp_path)
+    assert converge(tmp_path, root, src, check_schema=True)["changed"] is True
+    installed = snapshot(root / "modules" / "servers")
+    php = src / "smartermail.php"
+    # Turn the DMARC policy dropdown into a text field: 23 settings, but slot 23 changes type.
+    php.write_text(php.read_text().replace("'Type' => 'dropdown'", "'Type' => 'text'", 1))
+    refused = converge(tmp_path, root, src, check_schema=True)
+    assert refused["failed"] is True
+    assert "smartermail_module_src" in refused["msg"] and "slot 23 (dmarc_policy" in refused["msg"]
+    assert snapshot(root / "modules" / "servers") == installed  # no staging folder, tree intact
