@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from smartermail_whmcs import __version__
+from smartermail_whmcs.billing_cli import billing_command
 from smartermail_whmcs.demo import demo_command
 from smartermail_whmcs.sandbox.cli import sandbox_group
 from smartermail_whmcs.simulator.cli import simulator_command
@@ -21,6 +22,7 @@ cli.add_command(simulator_command)
 cli.add_command(sandbox_group)
 cli.add_command(demo_command)
 cli.add_command(verify_command)
+cli.add_command(billing_command)
 
 
 def main() -> int:
