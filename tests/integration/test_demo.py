@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,10 +23,20 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    rows = [line.split() for line in done.stdout.splitlines() if line.startswith("whmcs")]
-    assert [row[0] for row in rows] == ["whmcs1", "whmcs2"]
-    assert all(row[-1] == "PASS" and row[1].startswith("8.") for row in rows)
-    assert "[4/4] sandbox down: done" in done.stderr
+    installed = [line.split() for line in done.stdout.splitlines() if re.match(r"whmcs\d+ ", line)]
+    assert [row[0] for row in installed] == ["whmcs1", "whmcs2"]
+    for row in installed:
+        _ok, changed, failed = (int(count) for count in row[-1].split("/"))
+        assert row[1].startswith("8.") and changed >= 4 and failed == 0, row
+    verified = [line.split()[:3] for line in done.stdout.splitlines() if "sandbox-simulator@" in line]
+    assert {(check, target) for check, target, _ in verified} >= {
+        ("canary", "sandbox-simulator@whmcs1"),
+        ("server", "sandbox-simulator@whmcs2"),
+        ("cron", "sandbox-simulator@whmcs1"),
+    }
+    assert all(status == "PASS" for _, _, status in verified), verified
+    assert re.search(r"^\d+ passed, 0 warnings, 0 failed", done.stdout, re.MULTILINE)
+    assert "[5/5] sandbox down: done" in done.stderr
     assert not (directory / "inventory.yml").exists()
 
 

@@ -1,8 +1,9 @@
 """``smartermail-whmcs demo``: the whole toolkit, end to end, on a throwaway sandbox.
 
-Stages: prerequisites → sandbox up → WHMCS side (each host's configuration.php and database,
-through the collection's module_utils) → the collection's verify playbook with ansible-playbook
-→ report → sandbox down (unless --keep). A failed stage keeps the sandbox for inspection.
+Stages: prerequisites → sandbox up → each WHMCS runs its cron once → the collection's install
+playbook (which ends with its verify role) → the verify command over every host → report →
+sandbox down (unless --keep).
+A failed stage keeps the sandbox for inspection and says where it is.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
+import yaml
 
 from smartermail_whmcs.demo_report import WhmcsHostReport, parse_recap, read_whmcs_host
 from smartermail_whmcs.errors import StageError
@@ -30,6 +32,7 @@ T = TypeVar("T")
 # The commands the demo needs, and the Debian package that provides each.
 REQUIRED_COMMANDS = {"php": "php-cli", "mariadbd": "mariadb-server", "mariadb-install-db": "mariadb-server"}
 SETUP_HINT = "or run `bash scripts/run.sh demo` from a clone, which installs them"
+STAGES = 5
 
 
 def missing_packages() -> list[str]:
@@ -48,50 +51,98 @@ class Stage:
     """Prints one progress line per stage and names the stage when it fails."""
 
     number: int
-    total: int
     title: str
 
     def run(self, action: Callable[[], T]) -> T:
-        click.echo(f"[{self.number}/{self.total}] {self.title} ...", err=True)
+        click.echo(f"[{self.number}/{STAGES}] {self.title} ...", err=True)
         started = time.monotonic()
         try:
             result = action()
         except StageError as error:
             raise StageError(f"stage {self.number} ({self.title}) failed: {error.message}") from error
         click.echo(
-            f"[{self.number}/{self.total}] {self.title}: done in {time.monotonic() - started:.1f} s", err=True
+            f"[{self.number}/{STAGES}] {self.title}: done in {time.monotonic() - started:.1f} s", err=True
         )
         return result
 
 
-def run_verify_playbook(state: SandboxState, log_file: Path) -> dict[str, dict[str, int]]:
-    """ansible-playbook astral360.smartermail.verify on the sandbox inventory; returns the recap."""
-    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
-    command = [str(ansible_playbook), "-i", str(state.inventory), "astral360.smartermail.verify"]
+def _bin(name: str) -> str:
+    """A command installed beside this interpreter (ansible-playbook, smartermail-whmcs)."""
+    return str(Path(sys.executable).with_name(name))
+
+
+def run_whmcs_cron_once(state: SandboxState) -> None:
+    """Each sandbox WHMCS runs its cron once, as the system cron does every 5 minutes on a live
+    WHMCS (the sandbox has no cron daemon); without it verify rightly reports a cron never run."""
+    for host in state.hosts:
+        cron = Path(host.whmcs_root) / "crons" / "cron.php"
+        done = subprocess.run(
+            ["php", "-q", str(cron), "all", "--force"], capture_output=True, text=True, timeout=120, check=False
+        )
+        if done.returncode != 0:
+            raise StageError(f"{host.name}: {cron} exited {done.returncode}: {done.stderr.strip()[-500:]}")
+
+
+def run_install_playbook(state: SandboxState, log_file: Path) -> dict[str, dict[str, int]]:
+    """ansible-playbook astral360.smartermail.install on the sandbox inventory; returns the recap."""
+    command = [_bin("ansible-playbook"), "-i", str(state.inventory), "astral360.smartermail.install"]
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_HOST_KEY_CHECKING="0")
     with log_file.open("w") as log:
         done = subprocess.run(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=900, check=False
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=1800, check=False
         )
     recap = parse_recap(log_file.read_text())
     if done.returncode != 0 or not recap:
-        tail = "\n".join(log_file.read_text().splitlines()[-15:])
+        tail = "\n".join(log_file.read_text().splitlines()[-20:])
         raise StageError(f"ansible-playbook exited {done.returncode}; log {log_file}:\n{tail}")
     return recap
 
 
-def print_report(state: SandboxState, hosts: list[WhmcsHostReport], recap: dict[str, dict[str, int]]) -> None:
+def write_verify_config(state: SandboxState, directory: Path) -> Path:
+    """The inventory's group variables plus every host's WHMCS root: a verify config file."""
+    inventory = yaml.safe_load(Path(state.inventory).read_text())
+    config = dict(inventory["all"]["children"]["whmcs"]["vars"])
+    config["whmcs_roots"] = [host.whmcs_root for host in state.hosts]
+    path = directory / "verify.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    path.chmod(0o600)  # it holds the sysadmin password
+    return path
+
+
+def run_verify(config: Path) -> str:
+    """`smartermail-whmcs verify --config FILE`: every server from every WHMCS root, as a table."""
+    command = [
+        sys.executable,
+        "-m",
+        "smartermail_whmcs",
+        "verify",
+        "--config",
+        str(config),
+        "--format",
+        "table",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        raise StageError(f"verify exited {done.returncode}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def print_report(
+    state: SandboxState, hosts: list[WhmcsHostReport], recap: dict[str, dict[str, int]], verify_table: str
+) -> None:
     assert state.simulator is not None
     click.echo("")
     click.echo(f"SmarterMail simulator: {state.simulator.url} (sysadmin {state.simulator.sysadmin.username})")
-    click.echo(f"{'host':<10} {'WHMCS':<18} {'database':<28} {'verify (ok/changed/failed)':<28} result")
-    for host in hosts:
+    click.echo("Installed:")
+    click.echo(f"{'host':<10} {'WHMCS':<18} {'module files':<58} {'install (ok/changed/failed)'}")
+    for host, record in zip(hosts, state.hosts, strict=True):
         counts = recap.get(host.name, {})
         summary = f"{counts.get('ok', 0)}/{counts.get('changed', 0)}/{counts.get('failed', 0)}"
-        passed = counts and counts.get("failed", 0) == 0 and counts.get("unreachable", 0) == 0
-        click.echo(
-            f"{host.name:<10} {host.version:<18} {host.database:<28} {summary:<28} {'PASS' if passed else 'FAIL'}"
-        )
+        module_dir = f"{record.whmcs_root}/modules/servers/smartermail"
+        click.echo(f"{host.name:<10} {host.version:<18} {module_dir:<58} {summary}")
+    click.echo("")
+    click.echo("Verify:")
+    click.echo(verify_table.rstrip())
 
 
 @click.command("demo")
@@ -104,7 +155,7 @@ def print_report(state: SandboxState, hosts: list[WhmcsHostReport], recap: dict[
 @click.option("--tls/--no-tls", default=False, show_default=True, help="Serve the simulator over HTTPS.")
 @click.option("--keep", is_flag=True, help="Leave the sandbox running afterwards.")
 def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> None:
-    """Run the toolkit end to end on a sandbox of WHMCS hosts and a SmarterMail simulator."""
+    """Install the module on a sandbox of WHMCS hosts and verify it against a SmarterMail simulator."""
     missing = missing_packages()
     if missing:
         raise StageError(
@@ -112,21 +163,21 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             f"`sudo apt-get install -y {' '.join(missing)} php-mysql php-curl`, {SETUP_HINT}."
         )
     directory = directory or Path(tempfile.mkdtemp(prefix="smartermail-whmcs-demo-"))
-    total = 4
-    state = Stage(1, total, f"sandbox up ({hosts} WHMCS hosts, MariaDB, simulator) in {directory}").run(
+    state = Stage(1, f"sandbox up ({hosts} WHMCS hosts, MariaDB, simulator) in {directory}").run(
         lambda: bring_up(UpOptions(directory=directory, hosts=hosts, tls=tls))
     )
     try:
-        host_reports = Stage(2, total, "WHMCS side: configuration.php, database, version").run(
-            lambda: [read_whmcs_host(host.name, Path(host.whmcs_root)) for host in state.hosts]
+        Stage(2, "each WHMCS runs its cron once (a live WHMCS runs it every 5 minutes)").run(
+            lambda: run_whmcs_cron_once(state)
         )
-        recap = Stage(3, total, "ansible-playbook astral360.smartermail.verify").run(
-            lambda: run_verify_playbook(state, directory / "verify.log")
+        recap = Stage(3, "ansible-playbook astral360.smartermail.install (ends with its verify role)").run(
+            lambda: run_install_playbook(state, directory / "install.log")
         )
-        print_report(state, host_reports, recap)
-        failed = [name for name, counts in recap.items() if counts.get("failed") or counts.get("unreachable")]
-        if failed:
-            raise StageError(f"verify failed on {', '.join(failed)}; log {directory / 'verify.log'}")
+        host_reports = [read_whmcs_host(host.name, Path(host.whmcs_root)) for host in state.hosts]
+        verify_table = Stage(4, "smartermail-whmcs verify (every host, canary domain included)").run(
+            lambda: run_verify(write_verify_config(state, directory))
+        )
+        print_report(state, host_reports, recap, verify_table)
     except StageError as error:
         raise StageError(
             f"{error.message}\nThe sandbox is kept for inspection; remove it with: "
@@ -137,4 +188,4 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})"
         )
         return
-    Stage(4, total, "sandbox down").run(lambda: tear_down(directory))
+    Stage(5, "sandbox down").run(lambda: tear_down(directory))
