@@ -77,7 +77,11 @@ def run_whmcs_cron_once(state: SandboxState) -> None:
     for host in state.hosts:
         cron = Path(host.whmcs_root) / "crons" / "cron.php"
         done = subprocess.run(
-            ["php", "-q", str(cron), "all", "--force"], capture_output=True, text=True, timeout=120, check=False
+            ["php", "-q", str(cron), "all", "--force"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         if done.returncode != 0:
             raise StageError(f"{host.name}: {cron} exited {done.returncode}: {done.stderr.strip()[-500:]}")
