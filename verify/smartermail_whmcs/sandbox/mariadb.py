@@ -30,6 +30,7 @@ import pymysql
 import pymysql.cursors
 
 from smartermail_whmcs.errors import StageError
+from smartermail_whmcs.sandbox.processes import cmdline, pid_alive
 
 SQL_DIR = Path(__file__).with_name("sql")
 STATE_FILE_NAME = "mariadb.json"
@@ -68,29 +69,6 @@ def _tail(path: Path, lines: int = 20) -> str:
     except OSError:
         return "(no error log)"
     return "\n".join(text.splitlines()[-lines:]) or "(error log is empty)"
-
-
-def _pid_alive(pid: int) -> bool:
-    """True if ``pid`` runs and is not a zombie waiting to be reaped."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    # The state letter follows the parenthesised command name.
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def split_sql_statements(script: str) -> list[str]:
@@ -181,7 +159,7 @@ class MariaDBServer:
 
     # ----------------------------------------------------------------- lifecycle
     def is_running(self) -> bool:
-        return self.pid is not None and _pid_alive(self.pid)
+        return self.pid is not None and pid_alive(self.pid)
 
     def start(self, timeout: float = 60.0) -> None:
         """Initialise the data directory if needed, start mariadbd and wait until it answers."""
@@ -304,7 +282,7 @@ class MariaDBServer:
         """Shut down gracefully (SIGTERM), SIGKILL after ``timeout``, and wait for the exit."""
         if self.pid is None:
             return
-        if not _pid_alive(self.pid) or not self._owns_pid(self.pid):
+        if not pid_alive(self.pid) or not self._owns_pid(self.pid):
             self._forget()
             return
         with contextlib.suppress(ProcessLookupError):
@@ -315,8 +293,8 @@ class MariaDBServer:
 
     def _owns_pid(self, pid: int) -> bool:
         """Guard against a recycled pid: the process must be a mariadbd on our data directory."""
-        cmdline = _cmdline(pid)
-        return not cmdline or ("mariadbd" in cmdline and str(self.data_dir) in cmdline)
+        command_line = cmdline(pid)
+        return not command_line or ("mariadbd" in command_line and str(self.data_dir) in command_line)
 
     def _wait_exit(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -326,7 +304,7 @@ class MariaDBServer:
                     self._process.wait(timeout=0.1)
                 if self._process.poll() is not None:
                     return True
-            elif self.pid is None or not _pid_alive(self.pid):
+            elif self.pid is None or not pid_alive(self.pid):
                 return True
             else:
                 time.sleep(0.1)
