@@ -19,38 +19,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_
     SmarterMailConnectError,
     SmarterMailTLSError,
 )
+from fixtures.network import closed_port, full_backlog_port
 
 SIM_ADMIN_PASSWORD = "admin"
-
-
-def closed_port() -> int:
-    """A port that was free a moment ago and has nothing listening now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def full_backlog_port() -> Iterator[int]:
-    """A listening port whose accept queue is full, so new SYNs are dropped like by a firewall."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port = listener.getsockname()[1]
-    fillers = []
-    try:
-        for _ in range(3):
-            filler = socket.socket()
-            filler.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                filler.connect(("127.0.0.1", port))
-            fillers.append(filler)
-        time.sleep(0.2)
-        yield port
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()
 
 
 @contextlib.contextmanager

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fixtures.ansible_runner import PlaybookRun, run_tasks
+from fixtures.network import closed_port
 from fixtures.simulator import RunningSimulator, start_simulator
 
 PASSWORD = "admin"  # the fixture simulator's default sysadmin password
@@ -36,12 +36,6 @@ def info_task(url: str, password: str = PASSWORD, username: str = "admin", **ext
 
 def run_info(tmp_path: Path, url: str, *extra_args: str, **task_args: Any) -> PlaybookRun:
     return run_tasks(tmp_path, [info_task(url, **task_args)], register="info", extra_args=list(extra_args))
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_healthy_server_over_http(tmp_path: Path, simulator: RunningSimulator) -> None:

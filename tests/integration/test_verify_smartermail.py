@@ -6,10 +6,7 @@ One test per broken link: each asserts which check fails, that the checks after 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,42 +22,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify_smart
     SMARTERMAIL_CHECKS,
     close_target,
 )
+from fixtures.network import closed_port, full_backlog_port
 from fixtures.simulator import RunningSimulator, start_simulator
 
 ADMIN_PASSWORD = "Adm1n-Verify-Secret-77"
 USER_PASSWORD = "Us3r-Verify-Secret-88"
 SECRETS = (ADMIN_PASSWORD, USER_PASSWORD)
 CHAIN = ["dns", "port", "tls", "api", "credentials", "version", "canary"]
-
-
-def closed_port() -> int:
-    """A port that was free a moment ago and has nothing listening now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def full_backlog_port() -> Iterator[int]:
-    """A listener whose accept queue is full: new SYNs are dropped, as by a firewall."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port = listener.getsockname()[1]
-    fillers = []
-    try:
-        for _ in range(3):
-            filler = socket.socket()
-            filler.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                filler.connect(("127.0.0.1", port))
-            fillers.append(filler)
-        time.sleep(0.2)
-        yield port
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()
 
 
 def _start(tls: bool) -> RunningSimulator:
