@@ -36,7 +36,7 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
     }
     assert all(status == "PASS" for _, _, status in verified), verified
     assert re.search(r"^\d+ passed, 0 warnings, 0 failed", done.stdout, re.MULTILINE)
-    assert "[5/5] sandbox down: done" in done.stderr
+    assert "[4/4] sandbox down: done" in done.stderr
     assert not (directory / "inventory.yml").exists()
 
 

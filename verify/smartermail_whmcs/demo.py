@@ -1,8 +1,8 @@
 """``smartermail-whmcs demo``: the whole toolkit, end to end, on a throwaway sandbox.
 
-Stages: prerequisites → sandbox up → each WHMCS runs its cron once → the collection's install
-playbook (which ends with its verify role) → the verify command over every host → report →
-sandbox down (unless --keep).
+Stages: prerequisites → sandbox up (each WHMCS has run its cron once, as a live one has) → the
+collection's install playbook (which ends with its verify role) → the verify command over every
+host → report → sandbox down (unless --keep).
 A failed stage keeps the sandbox for inspection and says where it is.
 """
 
@@ -32,7 +32,7 @@ T = TypeVar("T")
 # The commands the demo needs, and the Debian package that provides each.
 REQUIRED_COMMANDS = {"php": "php-cli", "mariadbd": "mariadb-server", "mariadb-install-db": "mariadb-server"}
 SETUP_HINT = "or run `bash scripts/run.sh demo` from a clone, which installs them"
-STAGES = 5
+STAGES = 4
 
 
 def missing_packages() -> list[str]:
@@ -69,22 +69,6 @@ class Stage:
 def _bin(name: str) -> str:
     """A command installed beside this interpreter (ansible-playbook, smartermail-whmcs)."""
     return str(Path(sys.executable).with_name(name))
-
-
-def run_whmcs_cron_once(state: SandboxState) -> None:
-    """Each sandbox WHMCS runs its cron once, as the system cron does every 5 minutes on a live
-    WHMCS (the sandbox has no cron daemon); without it verify rightly reports a cron never run."""
-    for host in state.hosts:
-        cron = Path(host.whmcs_root) / "crons" / "cron.php"
-        done = subprocess.run(
-            ["php", "-q", str(cron), "all", "--force"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise StageError(f"{host.name}: {cron} exited {done.returncode}: {done.stderr.strip()[-500:]}")
 
 
 def run_install_playbook(state: SandboxState, log_file: Path) -> dict[str, dict[str, int]]:
@@ -171,14 +155,11 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
         lambda: bring_up(UpOptions(directory=directory, hosts=hosts, tls=tls))
     )
     try:
-        Stage(2, "each WHMCS runs its cron once (a live WHMCS runs it every 5 minutes)").run(
-            lambda: run_whmcs_cron_once(state)
-        )
-        recap = Stage(3, "ansible-playbook astral360.smartermail.install (ends with its verify role)").run(
+        recap = Stage(2, "ansible-playbook astral360.smartermail.install (ends with its verify role)").run(
             lambda: run_install_playbook(state, directory / "install.log")
         )
         host_reports = [read_whmcs_host(host.name, Path(host.whmcs_root)) for host in state.hosts]
-        verify_table = Stage(4, "smartermail-whmcs verify (every host, canary domain included)").run(
+        verify_table = Stage(3, "smartermail-whmcs verify (every host, canary domain included)").run(
             lambda: run_verify(write_verify_config(state, directory))
         )
         print_report(state, host_reports, recap, verify_table)
@@ -192,4 +173,4 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})"
         )
         return
-    Stage(5, "sandbox down").run(lambda: tear_down(directory))
+    Stage(4, "sandbox down").run(lambda: tear_down(directory))
