@@ -7,6 +7,7 @@ import click
 from smartermail_whmcs import __version__
 from smartermail_whmcs.billing_cli import billing_command
 from smartermail_whmcs.demo import demo_command
+from smartermail_whmcs.deploy_cli import deploy_command
 from smartermail_whmcs.sandbox.cli import sandbox_group
 from smartermail_whmcs.simulator.cli import simulator_command
 from smartermail_whmcs.verify_cli import verify_command
@@ -23,6 +24,7 @@ cli.add_command(sandbox_group)
 cli.add_command(demo_command)
 cli.add_command(verify_command)
 cli.add_command(billing_command)
+cli.add_command(deploy_command)
 
 
 def main() -> int:

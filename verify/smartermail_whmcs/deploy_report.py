@@ -1,0 +1,152 @@
+"""Turn the deploy_summary callback's JSON into a short, readable account of each host's changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NAMES_SHOWN = 6  # longer path lists end with "+N more"
+ROLE_PREFIX_SEPARATOR = " : "
+ABSENT_STATES = ({}, None, "", {"state": "absent"})
+
+
+@dataclass
+class HostReport:
+    """What happened (or would happen) on one host."""
+
+    name: str
+    changes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    unreachable: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.unreachable:
+            return "unreachable"
+        if self.failures:
+            return "failed"
+        return "changed" if self.changes else "unchanged"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "changes": self.changes, "failures": self.failures}
+
+
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(paths[:NAMES_SHOWN])
+    more = len(paths) - NAMES_SHOWN
+    return f"{shown}, +{more} more" if more > 0 else shown
+
+
+def _short_task(event: dict[str, Any]) -> str:
+    task = str(event.get("task") or event.get("module") or "task")
+    return task.split(ROLE_PREFIX_SEPARATOR, 1)[-1]
+
+
+def _module_files(event: dict[str, Any]) -> str:
+    parts = []
+    for key, label in (
+        ("added", "added"),
+        ("changed_files", "changed"),
+        ("removed", "removed"),
+        ("fixed_attributes", "mode/owner fixed"),
+    ):
+        paths = event.get(key) or []
+        if paths:
+            parts.append(f"{len(paths)} {label} ({_names(paths)})")
+    return "module files: " + ("; ".join(parts) if parts else "changed")
+
+
+def _server(event: dict[str, Any]) -> str:
+    action = event.get("action") or "change"
+    fields = event.get("changed_fields") or []
+    detail = f" ({', '.join(fields)})" if fields and action == "update" else ""
+    return f"server {event.get('item') or ''}: {action}{detail}".replace("server : ", "server: ")
+
+
+def _changed_keys(before: Any, after: Any, prefix: str = "") -> list[str]:
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [prefix.rstrip(".")] if before != after else []
+    keys: list[str] = []
+    for key in sorted(set(before) | set(after)):
+        keys += _changed_keys(before.get(key), after.get(key), f"{prefix}{key}.")
+    return keys
+
+
+def _product(event: dict[str, Any]) -> str:
+    diff = event.get("diff") or {}
+    before, after = diff.get("before"), diff.get("after")
+    label = event.get("item") or ""
+    if before in ABSENT_STATES:
+        return f"product {label}: create"
+    if after in ABSENT_STATES:
+        return f"product {label}: remove"
+    keys = _changed_keys(before, after)
+    return f"product {label}: update ({', '.join(keys)})" if keys else f"product {label}: update"
+
+
+def _cron(event: dict[str, Any]) -> str:
+    diff = event.get("diff") or {}
+    before = set(str(diff.get("before") or "").splitlines())
+    after = set(str(diff.get("after") or "").splitlines())
+    added = sorted(line for line in after - before if line and not line.startswith("#"))
+    removed = sorted(line for line in before - after if line and not line.startswith("#"))
+    lines = [f"+ {line}" for line in added] + [f"- {line}" for line in removed]
+    return "cron line: " + ("; ".join(lines) if lines else "changed")
+
+
+def _setting(event: dict[str, Any]) -> str:
+    diff = event.get("diff") or {}
+    after = diff.get("after")
+    if isinstance(after, dict) and after:
+        return "setting " + ", ".join(f"{key} = {value}" for key, value in sorted(after.items()))
+    return f"{_short_task(event)}: changed"
+
+
+DESCRIBERS = {
+    "astral360.smartermail.whmcs_module_files": _module_files,
+    "astral360.smartermail.whmcs_server": _server,
+    "astral360.smartermail.whmcs_product": _product,
+    "astral360.smartermail.whmcs_setting": _setting,
+    "ansible.builtin.cron": _cron,
+}
+
+
+def describe_change(event: dict[str, Any]) -> str:
+    describer = DESCRIBERS.get(str(event.get("module")))
+    return describer(event) if describer else f"{_short_task(event)}: changed"
+
+
+def host_reports(document: dict[str, Any]) -> list[HostReport]:
+    """One report per host of the summary, in name order."""
+    reports = []
+    for name, record in sorted((document.get("hosts") or {}).items()):
+        report = HostReport(name)
+        for event in record.get("events") or []:
+            status = event.get("status")
+            if status == "changed":
+                report.changes.append(describe_change(event))
+            elif status in ("failed", "unreachable"):
+                item = f" [{event['item']}]" if event.get("item") else ""
+                report.failures.append(f"{_short_task(event)}{item}: {event.get('msg') or status}")
+                report.unreachable = report.unreachable or status == "unreachable"
+        reports.append(report)
+    return reports
+
+
+def render(reports: list[HostReport], check_mode: bool) -> str:
+    """The text deploy prints: a heading, then one block per host."""
+    heading = "Planned changes (check mode: nothing was written)" if check_mode else "Changes made"
+    lines = [heading]
+    noun = "planned change" if check_mode else "change"
+    for report in reports:
+        if report.status == "unchanged":
+            lines.append(f"{report.name}: no changes")
+            continue
+        count = len(report.changes)
+        status = f"{count} {noun}{'s' if count != 1 else ''}"
+        if report.failures:
+            status = f"{report.status.upper()} ({status} before the failure)"
+        lines.append(f"{report.name}: {status}")
+        lines += [f"  {change}" for change in report.changes]
+        lines += [f"  failed: {failure}" for failure in report.failures]
+    return "\n".join(lines)
