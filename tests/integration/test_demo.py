@@ -36,7 +36,11 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
     }
     assert all(status == "PASS" for _, _, status in verified), verified
     assert re.search(r"^\d+ passed, 0 warnings, 0 failed", done.stdout, re.MULTILINE)
-    assert "[4/4] sandbox down: done" in done.stderr
+    # The test order's 21 GB at 10 GB per tranche and 6.00 per tranche: 3 tranches, 18.00.
+    assert re.search(
+        r"demo-customer\.test\s+Email Hosting\s+21504\s+21\.00\s+10\s+3\s+6\.00\s+18\.00", done.stdout
+    )
+    assert "[5/5] sandbox down: done" in done.stderr
     assert not (directory / "inventory.yml").exists()
 
 

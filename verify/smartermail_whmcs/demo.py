@@ -1,8 +1,9 @@
 """``smartermail-whmcs demo``: the whole toolkit, end to end, on a throwaway sandbox.
 
 Stages: prerequisites → sandbox up (each WHMCS has run its cron once, as a live one has) → the
-collection's install playbook (which ends with its verify role) → the verify command over every
-host → report → sandbox down (unless --keep).
+collection's install playbook (which ends with its verify role) → a test order on the first host
+(domain with a hidden admin, active service, usage imported) → the verify command over every
+host → report with the billing preview → sandbox down (unless --keep).
 A failed stage keeps the sandbox for inspection and says where it is.
 """
 
@@ -25,6 +26,7 @@ import yaml
 from smartermail_whmcs.demo_report import WhmcsHostReport, parse_recap, read_whmcs_host
 from smartermail_whmcs.errors import StageError
 from smartermail_whmcs.sandbox.lifecycle import UpOptions, bring_up, tear_down
+from smartermail_whmcs.sandbox.orders import place_test_order
 from smartermail_whmcs.sandbox.state import SandboxState
 
 T = TypeVar("T")
@@ -32,7 +34,9 @@ T = TypeVar("T")
 # The commands the demo needs, and the Debian package that provides each.
 REQUIRED_COMMANDS = {"php": "php-cli", "mariadbd": "mariadb-server", "mariadb-install-db": "mariadb-server"}
 SETUP_HINT = "or run `bash scripts/run.sh demo` from a clone, which installs them"
-STAGES = 4
+STAGES = 5
+DEMO_DOMAIN = "demo-customer.test"
+DEMO_USAGE_GB = 21.0
 
 
 def missing_packages() -> list[str]:
@@ -115,6 +119,15 @@ def run_verify(config: Path) -> str:
     return done.stdout
 
 
+def run_billing(whmcs_root: Path) -> str:
+    """`smartermail-whmcs billing --whmcs-root ROOT`: what each active service would be billed."""
+    command = [sys.executable, "-m", "smartermail_whmcs", "billing", "--whmcs-root", str(whmcs_root)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0:
+        raise StageError(f"billing exited {done.returncode}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
 def print_report(
     state: SandboxState, hosts: list[WhmcsHostReport], recap: dict[str, dict[str, int]], verify_table: str
 ) -> None:
@@ -159,10 +172,18 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             lambda: run_install_playbook(state, directory / "install.log")
         )
         host_reports = [read_whmcs_host(host.name, Path(host.whmcs_root)) for host in state.hosts]
-        verify_table = Stage(3, "smartermail-whmcs verify (every host, canary domain included)").run(
+        first = state.hosts[0]
+        Stage(3, f"test order on {first.name}: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used").run(
+            lambda: place_test_order(state, first.name, DEMO_DOMAIN, DEMO_USAGE_GB)
+        )
+        billing = run_billing(Path(first.whmcs_root))
+        verify_table = Stage(4, "smartermail-whmcs verify (every host, canary domain included)").run(
             lambda: run_verify(write_verify_config(state, directory))
         )
         print_report(state, host_reports, recap, verify_table)
+        click.echo("")
+        click.echo(f"Billing preview ({first.name}, smartermail-whmcs billing --whmcs-root):")
+        click.echo(billing.rstrip())
     except StageError as error:
         raise StageError(
             f"{error.message}\nThe sandbox is kept for inspection; remove it with: "
@@ -173,4 +194,4 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})"
         )
         return
-    Stage(4, "sandbox down").run(lambda: tear_down(directory))
+    Stage(5, "sandbox down").run(lambda: tear_down(directory))

@@ -14,7 +14,8 @@ import click
 
 from smartermail_whmcs.sandbox.lifecycle import MAX_HOSTS, UpOptions, bring_up, tear_down
 from smartermail_whmcs.sandbox.mariadb import DEFAULT_WHMCS_VERSION
-from smartermail_whmcs.sandbox.state import SandboxState, state_path
+from smartermail_whmcs.sandbox.orders import BYTES_PER_GB, place_test_order
+from smartermail_whmcs.sandbox.state import SandboxState, load_running_state, state_path
 
 _DIR_OPTION = click.option(
     "--dir",
@@ -74,6 +75,31 @@ def down_command(directory: Path, keep_files: bool) -> None:
     """Stop the sandbox in DIR and remove its generated files."""
     for line in tear_down(directory, keep_files=keep_files):
         click.echo(line)
+
+
+@sandbox_group.command("order")
+@_DIR_OPTION
+@click.option(
+    "--host", "host_name", default="whmcs1", show_default=True, help="Sandbox host that takes the order."
+)
+@click.option("--domain", required=True, help="The customer's domain (created on the simulator).")
+@click.option(
+    "--usage-gb",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Disk usage of the domain.",
+)
+def order_command(directory: Path, host_name: str, domain: str, usage_gb: float) -> None:
+    """Place a test order: the domain with a hidden admin, its active service, its usage imported.
+
+    Needs the module installed on the host (run the install playbook first).
+    """
+    order = place_test_order(load_running_state(directory), host_name, domain, usage_gb)
+    click.echo(
+        f"{order.host}: service {order.service_id} for {order.domain} is active, "
+        f"{order.usage_bytes / BYTES_PER_GB:.2f} GB used (imported by cron.php do --UpdateServerUsage)"
+    )
 
 
 def _print_summary(state: SandboxState) -> None:

@@ -149,3 +149,17 @@ def load_state(directory: Path) -> SandboxState | None:
             f"{path} is not a readable sandbox state file ({type(error).__name__}); "
             "remove it by hand if the sandbox is gone"
         ) from error
+
+
+def load_running_state(directory: Path) -> SandboxState:
+    """The state of a sandbox that is up, or a ConfigError saying what to run first."""
+    state = load_state(directory)
+    if state is None:
+        raise ConfigError(
+            f"{directory} holds no sandbox: run `smartermail-whmcs sandbox up --dir {directory}` first"
+        )
+    if state.status != "up" or state.simulator is None:
+        raise ConfigError(
+            f"the sandbox in {directory} is {state.status}: run `smartermail-whmcs sandbox up` first"
+        )
+    return state
