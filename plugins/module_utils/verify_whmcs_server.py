@@ -45,17 +45,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_server import (
     SERVER_TYPE,
     effective_port,
+    row_endpoint,
 )
 
 EDIT_SERVER = "re-run the install playbook's server role or edit the server in WHMCS"
-
-
-def _row_endpoint(row):
-    """(hostname, port, secure) as WHMCS builds the module's connection from the row."""
-    hostname = (row.get("hostname") or "").strip() or (row.get("ipaddress") or "").strip()
-    secure = (row.get("secure") or "") == "on"
-    port = int(row["port"]) if row.get("port") not in (None, "", 0) else None
-    return hostname, port, secure
 
 
 def _stored_password(row, cc_encryption_hash):
@@ -74,7 +67,7 @@ def _stored_password(row, cc_encryption_hash):
 
 
 def _client(context, row, password):
-    hostname, port, secure = _row_endpoint(row)
+    hostname, port, secure = row_endpoint(row)
     return SmarterMailClient(
         hostname,
         port=port,
@@ -160,7 +153,7 @@ def check_server(context):
         )
     password = _stored_password(row, whmcs_config(context).cc_encryption_hash)
     endpoint = _login_as_whmcs(context, row, password)
-    _hostname, port, secure = _row_endpoint(row)
+    _hostname, port, secure = row_endpoint(row)
     details = {
         "server_id": int(row["id"]),
         "endpoint": endpoint,

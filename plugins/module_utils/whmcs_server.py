@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import (
     passwords_equal,
@@ -134,6 +134,17 @@ def effective_port(port: Optional[int], secure: bool) -> int:
     if port is not None:
         return port
     return DEFAULT_SSL_PORT if secure else DEFAULT_NON_SSL_PORT
+
+
+def row_endpoint(row: Dict[str, Any]) -> Tuple[str, Optional[int], bool]:
+    """(hostname, port or None, secure) as WHMCS builds the module's connection from a tblservers row.
+
+    The IP address stands in for an empty host name; a NULL or 0 port means the module default.
+    """
+    hostname = str(row.get("hostname") or "").strip() or str(row.get("ipaddress") or "").strip()
+    secure = str(row.get("secure") or "").strip().lower() == "on"
+    port = int(row["port"]) if row.get("port") not in (None, "", 0) else None
+    return hostname, port, secure
 
 
 def fill_type_number(value: Any) -> int:

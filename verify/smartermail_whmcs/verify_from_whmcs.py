@@ -19,6 +19,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto
     whmcs_decrypt,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import WhmcsDbError, connect
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_server import row_endpoint
 
 from smartermail_whmcs.errors import ConfigError
 
@@ -80,7 +81,7 @@ def read_whmcs_servers(
             raise ConfigError(
                 f"--from-whmcs {root}: the password of {label} cannot be decrypted: {error}"
             ) from None
-        hostname = (row["hostname"] or row["ipaddress"] or "").strip()
+        hostname, port, secure = row_endpoint(row)
         if not hostname:
             raise ConfigError(f"--from-whmcs {root}: {label} has neither a hostname nor an IP address")
         servers.append(
@@ -88,8 +89,8 @@ def read_whmcs_servers(
                 id=int(row["id"]),
                 name=str(row["name"]),
                 hostname=hostname,
-                port=int(row["port"]) if row["port"] not in (None, 0) else None,
-                secure=str(row["secure"]).strip().lower() == "on",
+                port=port,
+                secure=secure,
                 username=str(row["username"]),
                 password=password,
                 disabled=bool(int(row["disabled"] or 0)),
