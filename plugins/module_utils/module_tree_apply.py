@@ -27,6 +27,7 @@ import re
 import shutil
 import tarfile
 import tempfile
+import time
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
     DIR_MODE,
@@ -50,6 +51,11 @@ BACKUP_DIR_NAME = ".smartermail-backups"
 STAGING_PREFIX = ".%s.staging-" % MODULE_NAME
 BACKUP_PREFIX = MODULE_NAME + "-"
 _BACKUP_RE = re.compile(r"^%s\d{8}T\d{6}\.\d{6}Z$" % re.escape(BACKUP_PREFIX))
+# Staging folders carry the pid of the run that made them, so a later run can tell a folder left by
+# a killed run (dead pid) from one a concurrent run is filling; a folder without a pid (older
+# releases) counts as left behind once it is an hour old.
+_STAGING_RE = re.compile(r"^%s(?:(\d+)-)?" % re.escape(STAGING_PREFIX))
+STALE_STAGING_SECONDS = 3600
 _HTACCESS = "# Module backups made by astral360.smartermail: never served.\nRequire all denied\n"
 
 
@@ -186,12 +192,67 @@ def _recorded(result, layout, manifest):
 
 def make_staging(layout):
     try:
-        return tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=layout.servers_dir)
+        return tempfile.mkdtemp(prefix="%s%d-" % (STAGING_PREFIX, os.getpid()), dir=layout.servers_dir)
     except OSError as error:
         raise ModuleTreeError(
             "cannot create a staging folder in %s: %s; nothing was changed"
             % (layout.servers_dir, error.strerror)
         ) from error
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: alive, someone else's
+        return True
+    return True
+
+
+def _left_behind(path, pid):
+    if pid is not None:
+        return not _pid_alive(pid)
+    try:
+        return time.time() - os.lstat(path).st_mtime > STALE_STAGING_SECONDS
+    except OSError:
+        return False
+
+
+def remove_stale_staging(layout):
+    """Remove the staging folders a killed run (SIGKILL, crash, lost host) left in modules/servers.
+
+    Returns the names removed. A folder whose run is still alive is left alone.
+    """
+    try:
+        names = sorted(os.listdir(layout.servers_dir))
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        match = _STAGING_RE.match(name)
+        path = os.path.join(layout.servers_dir, name)
+        if not match or os.path.islink(path) or not os.path.isdir(path):
+            continue
+        if _left_behind(path, int(match.group(1)) if match.group(1) else None):
+            shutil.rmtree(path, ignore_errors=True)
+            if not os.path.lexists(path):
+                removed.append(name)
+    return removed
+
+
+def _clean_left_staging(result, layout):
+    removed = remove_stale_staging(layout)
+    if removed:
+        result["changed"] = True
+        result["removed_staging"] = removed
+        warning = "removed %d staging folder(s) an interrupted run left in %s: %s" % (
+            len(removed),
+            layout.servers_dir,
+            ", ".join(removed),
+        )
+        result["warnings"] = [*(result.get("warnings") or []), warning]
+    return result
 
 
 def remove_staging(path):
@@ -320,6 +381,7 @@ def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mo
     result["diff"] = _diff(layout, current, listing_from_manifest(manifest), "from source")
     if check_mode:
         return result
+    _clean_left_staging(result, layout)
     if plan.in_sync:  # bookkeeping only (a tree installed before manifests were kept): not a change
         return _recorded(result, layout, manifest)
     check_writable(layout.servers_dir, "modules/servers folder")
@@ -343,7 +405,8 @@ def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mo
     finally:
         remove_staging(staging)
     result["backup_path"] = backup
-    result["pruned_backups"], result["warnings"] = prune_backups(layout.backup_dir, keep)
+    result["pruned_backups"], prune_warnings = prune_backups(layout.backup_dir, keep)
+    result["warnings"] = [*(result.get("warnings") or []), *(prune_warnings or [])]
     return _recorded(result, layout, manifest)
 
 
@@ -386,6 +449,7 @@ def restored(layout, uid=None, gid=None, check_mode=False):
     result["diff"] = _diff(layout, current, listing_from_manifest(wanted), "restored from %s" % newest)
     if check_mode:
         return result
+    _clean_left_staging(result, layout)
     if plan.in_sync:
         return _recorded(result, layout, wanted)
     check_writable(layout.servers_dir, "modules/servers folder")
