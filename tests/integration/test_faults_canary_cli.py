@@ -1,0 +1,104 @@
+"""Fault suite, verify CLI: a simulator fault at a canary step (or on the whole API) through
+``smartermail-whmcs verify``: exit code 1, the report names the fault and the step, no canary domain
+is left on the server, and the next run passes (exit 0). Token expiry mid-run is refreshed (exit 0).
+
+test_verify_canary.py covers every step in-process; this file covers the CLI contract.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fixtures.simulator import RunningSimulator, start_simulator
+from fixtures.verify_cli import SECRET, run_verify, server_args
+
+
+@pytest.fixture(scope="module")
+def sim_process() -> Iterator[RunningSimulator]:
+    with start_simulator("--sysadmin", f"admin:{SECRET}") as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(sim_process: RunningSimulator) -> RunningSimulator:
+    sim_process.reset()
+    return sim_process
+
+
+def verify(sim: RunningSimulator, *args: str) -> Any:
+    return run_verify(
+        *server_args(sim),
+        "--timeout",
+        "1",
+        "--connect-timeout",
+        "2",
+        *args,
+        env={"SMARTERMAIL_PASSWORD": SECRET},
+    )
+
+
+def domains(sim: RunningSimulator) -> list[str]:
+    return [domain["name"] for domain in sim.state()["domains"]]
+
+
+@pytest.mark.parametrize(
+    ("fault", "path", "step", "phrase"),
+    [
+        ("http-500", "sysadmin/domain-put$", "create", "HTTP 500"),
+        ("timeout", "sysadmin/domain-settings/", "suspend", "did not answer"),
+        ("reset", "sysadmin/manage-domain/", "impersonate", "connection"),
+        ("malformed-json", "sysadmin/domain/", "read", "JSON"),
+        ("http-500", "sysadmin/domain-delete/", "delete", "HTTP 500"),
+    ],
+)
+def test_a_fault_at_a_canary_step_exits_1_names_it_and_leaves_nothing(
+    sim: RunningSimulator, fault: str, path: str, step: str, phrase: str
+) -> None:
+    sim.control("POST", "faults", {"fault": fault, "path": path, "count": 1}).raise_for_status()
+    done = verify(sim, "--format", "json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and SECRET not in done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    (canary,) = [check for check in report["checks"] if check["id"] == "canary"]
+    assert canary["status"] == "fail"
+    assert canary["summary"].startswith(f"canary {step} step failed"), canary["summary"]
+    assert phrase.lower() in canary["summary"].lower(), canary["summary"]
+    assert canary["details"]["left_behind"] is False
+    assert domains(sim) == []
+    again = verify(sim)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert domains(sim) == []
+
+
+def test_token_expiry_mid_canary_is_refreshed_and_passes(sim: RunningSimulator) -> None:
+    rule = {"fault": "expired-token", "path": "sysadmin/domain-settings/", "after": 1, "count": 1}
+    sim.control("POST", "faults", rule).raise_for_status()
+    done = verify(sim)
+    assert done.returncode == 0, done.stdout + done.stderr
+    state = sim.state()
+    assert [r["fired"] for r in state["faults"]] == [1]
+    assert any(r["path"].lower().endswith("auth/refresh-token") for r in state["requests"])
+    assert state["domains"] == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "check", "phrase"),
+    [("api-disabled", "api", "html"), ("http-500", "api", "HTTP 500"), ("reset", "api", "connection")],
+)
+def test_a_fault_on_every_api_call_fails_the_api_check_and_skips_the_canary(
+    sim: RunningSimulator, fault: str, check: str, phrase: str
+) -> None:
+    sim.control("POST", "faults", {"fault": fault}).raise_for_status()
+    done = verify(sim, "--format", "json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    checks = {c["id"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks[check]["status"] == "fail"
+    assert phrase.lower() in checks[check]["summary"].lower(), checks[check]["summary"]
+    assert checks["canary"]["status"] == "skip"
+    assert not [r for r in sim.state()["requests"] if "domain-put" in r["path"]]
+    sim.control("DELETE", "faults").raise_for_status()
+    assert verify(sim).returncode == 0
