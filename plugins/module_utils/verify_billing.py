@@ -45,6 +45,11 @@ class BillingInputError(ValueError):
     """A price, tranche size or usage that cannot be billed; the text names the input."""
 
 
+# No price, usage or tranche size comes near a trillion; the cap keeps tranches x price exact.
+MAX_INPUT = Decimal(10) ** 12
+MAX_INPUT_TEXT = "1000000000000"
+
+
 def decimal_input(value, name, minimum=Decimal(0), allow_minimum=True):
     """``value`` (text or number) as a finite Decimal >= minimum (> minimum when not allow_minimum)."""
     if isinstance(value, bool):
@@ -58,6 +63,8 @@ def decimal_input(value, name, minimum=Decimal(0), allow_minimum=True):
     if number < minimum or (number == minimum and not allow_minimum):
         relation = "at least" if allow_minimum else "more than"
         raise BillingInputError("%s must be %s %s, not %s" % (name, relation, minimum, value))
+    if number > MAX_INPUT:  # beyond it, money arithmetic would overflow Decimal's 28 digits
+        raise BillingInputError("%s must be at most %s, not %s" % (name, MAX_INPUT_TEXT, value))
     return number
 
 
