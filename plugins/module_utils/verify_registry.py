@@ -19,8 +19,10 @@ import contextlib
 import re
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+    SmarterMailConfigError,
     SmarterMailError,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_url import normalize_hostname
 
 DEFAULT_CANARY_PREFIX = "smw-canary-"
 # The module's option 5 ("domain storage path") default.
@@ -181,6 +183,10 @@ def target_settings(
         raise VerifySettingsError(
             "hostname must be a bare host name or IP address without scheme or path, not %r" % hostname
         )
+    try:  # the client's own rules: a port ("mail:9998"), bad labels, ... are input errors, not DNS ones
+        normalize_hostname(hostname)
+    except SmarterMailConfigError as error:
+        raise VerifySettingsError("hostname: %s" % error) from None
     if not username:
         raise VerifySettingsError("username is required (a SmarterMail system administrator)")
     if not password:
