@@ -176,7 +176,8 @@ def _explained(check):
         try:
             return check(context)
         except SmarterMailError as err:
-            raise CheckFailed(str(err), getattr(err, "hint", "")) from None
+            summary, hint = _api_failure(err)  # a malformed answer mid-check still gets its hint
+            raise CheckFailed(summary, getattr(err, "hint", "") or hint) from None
 
     return run
 
