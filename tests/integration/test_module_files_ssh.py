@@ -9,16 +9,12 @@ still without it); the become test covers pipelining on and off.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,74 +22,23 @@ from typing import Any
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.sshd import private_sshd, ssh_available
 
 FIXTURE_MODULE = (
     Path(__file__).resolve().parents[2]
     / "verify/smartermail_whmcs/sandbox/fixture_module/modules/servers/smartermail"
 )
-SSHD = Path("/usr/sbin/sshd")
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not SSHD.exists() or not shutil.which("ssh"), reason="openssh server and client needed"
-    ),
+    pytest.mark.skipif(not ssh_available(), reason="openssh server and client needed"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def private_sshd() -> Iterator[dict[str, Any]]:
-    base = Path(tempfile.mkdtemp(prefix="smw-ssh-", dir="/tmp"))  # short: ControlPath sockets live here
-    try:
-        for name in ("host_key", "client_key"):
-            subprocess.run(
-                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(base / name)], check=True
-            )
-        shutil.copy(base / "client_key.pub", base / "authorized_keys")
-        port = free_port()
-        config = base / "sshd_config"
-        config.write_text(
-            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {base / 'host_key'}\nPidFile {base / 'sshd.pid'}\n"
-            f"AuthorizedKeysFile {base / 'authorized_keys'}\nPasswordAuthentication no\n"
-            "KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\n"
-            "Subsystem sftp internal-sftp\n"
-        )
-        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
-        process = subprocess.Popen(
-            [str(SSHD), "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"sshd did not start: {process.stderr.read().decode() if process.stderr else ''}"
-                    )
-                time.sleep(0.05)
-            yield {"port": port, "key": str(base / "client_key"), "base": base}
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def sshd() -> Iterator[dict[str, Any]]:
-    with private_sshd() as info:
-        yield info
+    with private_sshd() as server:
+        yield {"port": server.port, "key": str(server.client_key), "base": server.base}
 
 
 def inventory(tmp_path: Path, sshd: dict[str, Any]) -> Path:
