@@ -157,7 +157,7 @@ def plan_tree(manifest, current, uid=None, gid=None):
     wanted.update((path, ("dir", None)) for path in manifest["dirs"])
     wanted.update((path, ("file", digest)) for path, digest in manifest["files"].items())
     if not current:
-        added = [_label(path, kind) for path, (kind, _) in sorted(wanted.items()) if path != "."]
+        added = [_label(path, kind) for path, (kind, _digest) in sorted(wanted.items()) if path != "."]
         return TreePlan(added, [], [], [])
     added, changed, removed, attributes = [], [], [], []
     for path, (kind, digest) in sorted(wanted.items()):

@@ -281,7 +281,7 @@ def collect_source(src):
 
 def pack_source(src, out_path):
     """Write the normalised .tar.gz of the module folder to ``out_path``; return its manifest."""
-    _, entries = collect_source(src)
+    _root, entries = collect_source(src)
     files, dirs = {}, set()
     with tarfile.open(out_path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
         for rel, member in entries:

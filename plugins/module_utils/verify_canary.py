@@ -143,7 +143,7 @@ def canary_name(prefix=DEFAULT_PREFIX, now=None):
     """``<prefix><UTC yyyymmddThhmmss>-<6 random>.test``, e.g. smw-canary-20261124t101500-ab12cd.test."""
     moment = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
     alphabet = string.ascii_lowercase + string.digits
-    tail = "".join(secrets.choice(alphabet) for _ in range(RANDOM_CHARS))
+    tail = "".join(secrets.choice(alphabet) for _position in range(RANDOM_CHARS))
     return "%s%s-%s.%s" % (check_prefix(prefix), moment.strftime(STAMP_FORMAT), tail, CANARY_TLD)
 
 
@@ -168,7 +168,7 @@ def canary_timestamp(name, prefix=DEFAULT_PREFIX):
 
 def admin_username():
     """A random 10-letter lowercase name, like the module's hidden primary admin."""
-    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(ADMIN_USERNAME_LENGTH))
+    return "".join(secrets.choice(string.ascii_lowercase) for _position in range(ADMIN_USERNAME_LENGTH))
 
 
 def admin_password():
@@ -176,7 +176,7 @@ def admin_password():
     pools = (string.ascii_uppercase, string.ascii_lowercase, string.digits, _PASSWORD_SPECIALS)
     alphabet = "".join(pools)
     while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(ADMIN_PASSWORD_LENGTH))
+        candidate = "".join(secrets.choice(alphabet) for _position in range(ADMIN_PASSWORD_LENGTH))
         if all(any(ch in pool for ch in candidate) for pool in pools):
             return candidate
 

@@ -153,7 +153,7 @@ def run_checks(
                         CheckResult(spec.id, context.name, SKIP, "skipped: requirement not available"),
                     )
                 continue
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            done, _pending = wait(list(running), return_when=FIRST_COMPLETED)
             for future in done:
                 record(running.pop(future), future.result())
     except BaseException:

@@ -116,7 +116,7 @@ def find_cron_lines(crontab, cron_php):
         if not text or text.startswith("#"):
             continue
         if text.startswith("@"):
-            schedule, _, command = text.partition(" ")
+            schedule, _space, command = text.partition(" ")
         else:
             fields = text.split(None, 5)
             if len(fields) < 6:
@@ -300,7 +300,7 @@ def check_usage(context):
             **details,
         )
     mismatches, missing, compared = _live_comparison(context, services)
-    oldest = max(a for _, a in ages)
+    oldest = max(a for _service, a in ages)
     summary = "%d active service(s) on WHMCS server %s, usage updated within 48 h (oldest %s ago)" % (
         len(services),
         label,

@@ -172,10 +172,10 @@ def database_address(config: WhmcsConfig, socket: Optional[str] = None) -> Tuple
     port_text = str(config.db_port).strip()
     host_socket = None
     if host.startswith("[") and "]:" in host:  # [v6addr]:port
-        host, _, embedded = host[1:].partition("]:")
+        host, _separator, embedded = host[1:].partition("]:")
         port_text = port_text or embedded
     elif host.count(":") == 1:
-        host, _, suffix = host.partition(":")
+        host, _separator, suffix = host.partition(":")
         if suffix.startswith("/"):
             host_socket = suffix
         else:

@@ -75,7 +75,7 @@ def expand_field(text: str, index: int, schedule: str) -> Set[int]:
     names = _MONTH_NAMES if index == 3 else _DAY_NAMES if index == 4 else {}
     values: Set[int] = set()
     for part in text.split(","):
-        body, _, step_text = part.partition("/")
+        body, _slash, step_text = part.partition("/")
         step = 1
         if step_text:
             if not step_text.isdigit() or int(step_text) < 1:
@@ -87,7 +87,7 @@ def expand_field(text: str, index: int, schedule: str) -> Set[int]:
         if body == "*":
             start, end = lowest, highest
         elif "-" in body:
-            first, _, last = body.partition("-")
+            first, _dash, last = body.partition("-")
             start, end = _value(first, names, label, schedule), _value(last, names, label, schedule)
         else:
             start = _value(body, names, label, schedule)
