@@ -17,7 +17,7 @@ description:
   - Changes nothing on the server. When something is broken it fails and says which link broke
     (C(port), C(tls), C(api) or C(credentials)) in RV(failed_stage).
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.smartermail
 attributes:

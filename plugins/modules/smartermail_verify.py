@@ -20,7 +20,7 @@ description:
   - Fails when any check fails; the message names each failed check and its hint. Warnings pass.
   - See the collection's docs/verify.md for every check, message and fix.
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.smartermail
 options:

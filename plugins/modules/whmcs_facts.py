@@ -21,7 +21,7 @@ description:
   - No secret (database password, C(cc_encryption_hash), licence) is ever returned.
   - The facts are returned at the top level (for C(register)) and as the C(whmcs_facts) fact.
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
 attributes:

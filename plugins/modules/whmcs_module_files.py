@@ -22,7 +22,7 @@ description:
     pruned. On any failure the previous tree stays in place and the staging folder is removed.
   - O(manifest), O(manifest_digest) and O(archive) are set by the action plugin; do not set them.
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 options:
   src:
     description:

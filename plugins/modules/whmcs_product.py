@@ -24,7 +24,7 @@ description:
     slot. A module with a different number of settings, other types or other defaults is refused,
     so a newer module release cannot silently shift the meaning of C(configoptionN).
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
 attributes:

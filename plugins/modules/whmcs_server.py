@@ -23,7 +23,7 @@ description:
     creating the group when needed.
   - All reads and writes of one call run in one database transaction.
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
 attributes:

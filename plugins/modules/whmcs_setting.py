@@ -16,7 +16,7 @@ description:
   - Used by the C(cron) role to switch C(UpdateStatsAuto) on, which the daily
     UpdateServerUsage task (the module's usage import) needs.
 author:
-  - Astral 360
+  - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
 attributes:
