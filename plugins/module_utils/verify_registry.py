@@ -126,7 +126,7 @@ def _positive_float(option, value):
         number = float(value)
     except (TypeError, ValueError):
         raise VerifySettingsError("%s must be a number of seconds, not %r" % (option, value)) from None
-    if not number > 0:
+    if not number > 0:  # pylint: disable=unnecessary-negation  # 'not >' also refuses NaN
         raise VerifySettingsError("%s must be more than 0 seconds, not %s" % (option, value))
     return number
 
