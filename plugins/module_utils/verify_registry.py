@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import contextlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
     SmarterMailConfigError,
@@ -30,6 +31,8 @@ DEFAULT_CANARY_DOMAIN_PATH = "C:\\SmarterMail\\Domains\\"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_PHP_BINARY = "php"
+# Targets closed (logged out) at the same time when a run ends.
+CLOSE_WORKERS = 16
 # A canary domain is <prefix><random>.<tld>: the prefix must be a valid start of a DNS label.
 _CANARY_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 _HOSTNAME = re.compile(r"^[A-Za-z0-9._:\[\]-]+$")
@@ -114,11 +117,22 @@ def close_targets(contexts):
         closer = getattr(module, "close_target", None)
         if closer is not None:
             closers.append(closer)
-    for context in contexts:
+
+    def close(context):
         for closer in closers:
             # Closing is best effort: the report is already made.
             with contextlib.suppress(Exception):
                 closer(context)
+
+    contexts = list(contexts)
+    if len(contexts) <= 1:
+        for context in contexts:
+            close(context)
+        return
+    # Each close may log out (one API round trip): one target after another would add a round
+    # trip per server to the run, so the targets close side by side.
+    with ThreadPoolExecutor(max_workers=min(len(contexts), CLOSE_WORKERS)) as pool:
+        list(pool.map(close, contexts))
 
 
 def _positive_float(option, value):

@@ -14,9 +14,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import functools
 import re
 import socket
+import threading
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
@@ -375,16 +377,42 @@ def _api_failure(err):
     return str(err), ""
 
 
+def _in_background(call):
+    """Start ``call()`` in a thread; the returned function waits and returns its result or raises its error."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = call()
+        except Exception as err:  # handed to the caller, who decides what it means
+            outcome["error"] = err
+
+    thread = threading.Thread(target=run, name="verify-about", daemon=True)
+    thread.start()
+
+    def wait():
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return wait
+
+
 @_explained
 def check_api(context):
     client = smartermail_client(context)
+    # Both calls are unauthenticated reads: sent together they cost one round trip, not two.
+    about_answer = _in_background(client.about)
     try:
         client.login_settings()
     except SmarterMailError as err:
+        with contextlib.suppress(Exception):
+            about_answer()  # let the other call finish before the client can be closed
         summary, hint = _api_failure(err)
         raise CheckFailed(summary, hint) from None
     try:
-        about = client.about()
+        about = about_answer()
     except SmarterMailAuthError:
         about = {}  # some builds may protect licensing/about; the version check says so
     except SmarterMailError as err:
