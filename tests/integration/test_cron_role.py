@@ -130,16 +130,22 @@ def test_check_converge_again_and_check_again(tmp_path: Path, box: SandboxInfo) 
 
 
 def test_usage_update_now_runs_the_cron_once(tmp_path: Path, box: SandboxInfo) -> None:
-    assert setting(box, "lastCronInvocationTime") is None
+    # The sandbox ran its cron once at `up`; mark the last run so a new run shows.
+    query(
+        box,
+        "UPDATE tblconfiguration SET value = %s WHERE setting = %s",
+        "2001-01-01 00:00:00",
+        "lastCronInvocationTime",
+    )
     flag = {"smartermail_run_usage_update_now": True}
     rc, output, _ = run_role(tmp_path, box, "--check", extra_vars=flag)
     assert rc == 0, output
-    assert setting(box, "lastCronInvocationTime") is None  # never run in check mode
+    assert setting(box, "lastCronInvocationTime") == "2001-01-01 00:00:00"  # never run in check mode
 
     rc, output, _ = run_role(tmp_path, box, extra_vars=flag)
     assert rc == 0, output
     assert re.search(r"Run the WHMCS usage update now.*\n\s*changed: \[whmcs1\]", output), output
-    assert setting(box, "lastCronInvocationTime") is not None
+    assert setting(box, "lastCronInvocationTime") > "2001-01-01 00:00:00"
     status = query(
         box,
         "SELECT s.last_run FROM tbltask_status s JOIN tbltask t ON t.id = s.task_id "
