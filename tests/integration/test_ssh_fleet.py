@@ -147,6 +147,9 @@ def ssh_fleet(
                 yield fleet
             finally:
                 fleet.close_connections()
+        # `sandbox down` removes the cron lines the install put in root's crontab.
+        leftover = [line for line in crontab_text().splitlines() if str(info.directory) in line]
+        assert leftover == [], leftover
     finally:
         shutil.rmtree(control_dir, ignore_errors=True)
 
@@ -183,6 +186,11 @@ def assert_reached_over_ssh(fleet: SshFleet, output: str) -> None:
             assert interpreters == {sys.executable}, interpreters
 
 
+def login_user_crontab(user: str) -> str:
+    done = subprocess.run(["crontab", "-l", "-u", user], capture_output=True, text=True, check=False)
+    return done.stdout if done.returncode == 0 else ""
+
+
 def assert_converged(fleet: SshFleet, run: PlaybookResult) -> None:
     assert run.returncode == 0, run.output[-4000:]
     for name in HOSTS:
@@ -190,8 +198,10 @@ def assert_converged(fleet: SshFleet, run: PlaybookResult) -> None:
         assert run.failed(name) == 0 and run.changed(name) >= 4, run.recap
         root = fleet.sandbox.root(name)
         module = root / "modules" / "servers" / "smartermail" / "smartermail.php"
-        assert module.stat().st_uid == 0
-        assert f"{root}/crons/cron.php" in crontab_text()  # root's crontab: reached through become
+        assert module.stat().st_uid == 0  # whmcs_web_user is root in the sandbox
+        # The cron line is in root's crontab, not the login user's: the cron task ran as root.
+        assert f"{root}/crons/cron.php" in crontab_text()
+        assert f"{root}/crons/cron.php" not in login_user_crontab(fleet.user)
 
 
 @pytest.mark.parametrize("ssh_fleet", [True], ids=["pipelining-on"], indirect=True)
