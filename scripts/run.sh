@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(mariadb-server mariadb-client php-cli php-mysql php-curl openssh-server openssh-client cron)
+# sudo, python3-httpx and python3-pymysql: the SSH fleet tests log in as an unprivileged user with
+# become, and interpreter discovery finds the system Python, which needs the modules' libraries.
+SYSTEM_PACKAGES=(mariadb-server mariadb-client php-cli php-mysql php-curl openssh-server openssh-client cron sudo python3-httpx python3-pymysql)
 VENV=${SMARTERMAIL_VENV:-.venv}
 
 as_root() {
