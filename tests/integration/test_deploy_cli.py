@@ -76,8 +76,9 @@ def test_check_on_fresh_sandbox_plans_each_step_per_host_and_writes_nothing(fres
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[0].startswith("Planned changes (check mode")
     for host in HOSTS:
-        block = "\n".join(host_block(run.stdout, host))
-        assert f"{host}: 4 planned changes" in block
+        heading, *changes = host_block(run.stdout, host)
+        block = "\n".join(changes)
+        assert heading == f"{host}: 4 planned changes", run.stdout
         assert re.search(r"module files: [1-9][0-9]* added \(README.md, hooks.php", block), block
         assert "server sandbox-simulator: create" in block
         assert "product Email / Email Hosting: create" in block
@@ -92,7 +93,15 @@ def test_deploy_converges_every_host(fleet: SandboxInfo, converged: DeployRun) -
     assert converged.returncode == 0, converged.stdout + converged.stderr
     assert converged.stdout.splitlines()[0] == "Changes made"
     for host in HOSTS:
-        assert host_block(converged.stdout, host)[0] == f"{host}: 4 changes"
+        heading, *changes = host_block(converged.stdout, host)
+        assert heading == f"{host}: {len(changes)} changes"
+        assert [line.split(":")[0].strip() for line in changes] == [
+            "module files",
+            "server sandbox-simulator",
+            "product Email / Email Hosting",
+            "cron line",
+        ]
+        assert changes[-1].endswith(f"/hosts/{host}/crons/cron.php")
         assert (fleet.root(host) / "modules/servers/smartermail/smartermail.php").is_file()
     assert fleet.simulator["sysadmin"]["password"] not in converged.stdout + converged.stderr
 

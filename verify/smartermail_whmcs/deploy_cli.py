@@ -1,6 +1,6 @@
 """``smartermail-whmcs deploy``: run the bundled install playbook and summarise each host's changes.
 
-ansible-playbook's own output goes to stderr as it runs (progress); stdout gets the per-host
+ansible-playbook's own output (always with --diff) goes to stderr as it runs (progress); stdout gets the per-host
 summary built from the collection's deploy_summary callback (astral360.smartermail.deploy_summary).
 Exit codes: 0 every host converged (or would), 1 a host failed or was unreachable, 2 bad usage
 (missing or unparsable inventory, no host to run on, bad option).
@@ -99,7 +99,6 @@ def check_target_group(inventory: dict[str, Any], extra_vars: tuple[str, ...]) -
 def playbook_command(
     sources: tuple[str, ...],
     check: bool,
-    diff: bool,
     limit: str | None,
     tags: tuple[str, ...],
     skip_tags: tuple[str, ...],
@@ -112,8 +111,8 @@ def playbook_command(
         command += ["-i", source]
     if check:
         command.append("--check")
-    if diff or check:
-        command.append("--diff")
+    # Always: the summary reads the cron line from its diff (the diffs also show in the progress).
+    command.append("--diff")
     if limit:
         command += ["--limit", limit]
     if tags:
@@ -152,9 +151,6 @@ def read_summary(path: Path) -> dict[str, Any] | None:
     "-i", "--inventory", "inventories", multiple=True, required=True, help="Inventory file (repeatable)."
 )
 @click.option("--check", is_flag=True, help="Dry run: print the planned changes per host, write nothing.")
-@click.option(
-    "--diff", is_flag=True, help="Show before/after diffs in the progress output (on with --check)."
-)
 @click.option("-l", "--limit", help="Only these hosts or groups (ansible-playbook --limit pattern).")
 @click.option(
     "-t",
@@ -172,7 +168,6 @@ def read_summary(path: Path) -> dict[str, Any] | None:
 def deploy_command(
     inventories: tuple[str, ...],
     check: bool,
-    diff: bool,
     limit: str | None,
     tags: tuple[str, ...],
     skip_tags: tuple[str, ...],
@@ -187,9 +182,7 @@ def deploy_command(
         summary_file = Path(workdir) / "summary.json"
         env = ansible_environment(summary_file)
         check_target_group(load_inventory(inventories, env), extra_vars)
-        command = playbook_command(
-            inventories, check, diff, limit, tags, skip_tags, extra_vars, forks, verbose
-        )
+        command = playbook_command(inventories, check, limit, tags, skip_tags, extra_vars, forks, verbose)
         returncode = stream_playbook(command, env)
         summary = read_summary(summary_file)
     if summary is None:
@@ -200,7 +193,7 @@ def deploy_command(
         raise StageError(
             f"ansible-playbook stopped before any host ran (exit {returncode}); see its output above"
         )
-    reports = host_reports(summary)
+    reports = host_reports(summary, check)
     if not reports:
         raise ConfigError("no host matched: check --limit and the inventory's 'whmcs' group")
     if as_json:

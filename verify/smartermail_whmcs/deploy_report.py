@@ -116,15 +116,24 @@ def describe_change(event: dict[str, Any]) -> str:
     return describer(event) if describer else f"{_short_task(event)}: changed"
 
 
-def host_reports(document: dict[str, Any]) -> list[HostReport]:
-    """One report per host of the summary, in name order."""
+def host_reports(document: dict[str, Any], check_mode: bool) -> list[HostReport]:
+    """One report per host of the summary, in name order.
+
+    Steps the playbook itself runs in check mode (preflight plans the products without writing)
+    are not changes of a real run; in a dry run they repeat the plan of the step proper, so each
+    distinct change is listed once.
+    """
     reports = []
     for name, record in sorted((document.get("hosts") or {}).items()):
         report = HostReport(name)
         for event in record.get("events") or []:
             status = event.get("status")
             if status == "changed":
-                report.changes.append(describe_change(event))
+                if event.get("check_mode") and not check_mode:
+                    continue
+                change = describe_change(event)
+                if change not in report.changes:
+                    report.changes.append(change)
             elif status in ("failed", "unreachable"):
                 item = f" [{event['item']}]" if event.get("item") else ""
                 report.failures.append(f"{_short_task(event)}{item}: {event.get('msg') or status}")
