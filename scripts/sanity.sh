@@ -11,7 +11,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-python3}"
-ansible_test="$(dirname "$(command -v "$python")")/ansible-test"
+ansible_test="$(cd "$(dirname "$(command -v "$python")")" && pwd)/ansible-test"
 [ -x "$ansible_test" ] || ansible_test=ansible-test
 python_version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
