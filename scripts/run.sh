@@ -3,7 +3,7 @@
 #   bash scripts/run.sh setup   install system packages (Debian/Ubuntu, as root or with sudo) and .venv
 #   bash scripts/run.sh demo    setup, then the end-to-end demo on the built-in sandbox + simulator
 #   bash scripts/run.sh test    setup, then the whole test suite (real MariaDB, php, HTTP(S), ansible)
-#   bash scripts/run.sh lint    setup, then ruff and ansible-lint (production profile)
+#   bash scripts/run.sh lint    setup, then ruff, ansible-lint (production profile) and ansible-test sanity
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +54,7 @@ case "$command" in
         "$VENV/bin/ruff" check .
         "$VENV/bin/ruff" format --check .
         PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/ansible-lint" --profile production
+        PYTHON="$VENV/bin/python" bash scripts/sanity.sh
         ;;
     *)
         echo "usage: bash scripts/run.sh setup|demo|test|lint [args...]" >&2
