@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import BIN_DIR, ansible_env, ratio, run_checked
 
+ROLE_IN_TASK = re.compile(r"astral360\.smartermail\.(\w+) : ")
 RECAP_LINE = re.compile(
     r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)"
 )
@@ -36,6 +40,7 @@ class FleetRun:
     tasks_per_host: int  # ok + failed + skipped on one host (changed tasks are counted in ok)
     changed_first: int
     changed_again: int
+    roles_again: dict[str, float] = field(default_factory=dict)  # task seconds per role, summed over hosts
 
 
 def recap(output: str) -> dict[str, tuple[int, ...]]:
@@ -62,10 +67,21 @@ def run_crons(directory: Path) -> None:
         )
 
 
-def playbook(directory: Path, forks: int) -> tuple[float, dict[str, tuple[int, ...]]]:
+def role_seconds(junit_dir: Path) -> dict[str, float]:
+    """Task time per role from ansible's JUnit callback (one testcase per host and task)."""
+    totals: dict[str, float] = defaultdict(float)
+    for report in junit_dir.glob("*.xml"):
+        for case in ET.parse(report).getroot().iter("testcase"):  # noqa: S314 - our own file
+            match = ROLE_IN_TASK.search(case.get("name", ""))
+            totals[match.group(1) if match else "other"] += float(case.get("time", 0))
+    return dict(totals)
+
+
+def playbook(directory: Path, forks: int, junit_dir: Path) -> tuple[float, dict[str, tuple[int, ...]]]:
     command = [str(BIN_DIR / "ansible-playbook"), "-i", str(directory / "inventory.yml")]
     command += ["astral360.smartermail.install", "--forks", str(forks)]
-    result = run_checked(command, env=ansible_env(), timeout=1800)
+    env = ansible_env(ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.junit", JUNIT_OUTPUT_DIR=str(junit_dir))
+    result = run_checked(command, env=env, timeout=1800)
     counts = recap(result.output)
     if len(counts) != forks or any(values[3] or values[2] for values in counts.values()):
         raise SystemExit(f"unexpected recap: {counts}")
@@ -78,8 +94,9 @@ def measure(hosts: int) -> FleetRun:
         up = sandbox("up", directory, "--hosts", str(hosts))
         try:
             run_crons(directory)
-            first, first_counts = playbook(directory, hosts)
-            again, again_counts = playbook(directory, hosts)
+            first, first_counts = playbook(directory, hosts, Path(work) / "junit-first")
+            again, again_counts = playbook(directory, hosts, Path(work) / "junit-again")
+            roles = role_seconds(Path(work) / "junit-again")
         finally:
             sandbox("down", directory)
     one = next(iter(first_counts.values()))
@@ -91,6 +108,7 @@ def measure(hosts: int) -> FleetRun:
         tasks_per_host=one[0] + one[3] + one[4],
         changed_first=sum(values[1] for values in first_counts.values()),
         changed_again=sum(values[1] for values in again_counts.values()),
+        roles_again=roles,
     )
 
 
@@ -102,6 +120,13 @@ def main() -> None:
     for hosts in options.hosts:
         print(f"fleet of {hosts} ...", file=sys.stderr, flush=True)
         runs.append(measure(hosts))
+    print(
+        f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)"
+    )
+    print("task seconds per host in the re-run, by role (sum of task times / hosts):")
+    for run in runs:
+        shares = ", ".join(f"{role} {seconds / run.hosts:.1f}" for role, seconds in run.roles_again.items())
+        print(f"  {run.hosts:>2} hosts: {shares}")
     print("hosts  forks  first run (s)  s/host  re-run (s)  s/host  tasks/host  changed first/re-run")
     for run in runs:
         print(
