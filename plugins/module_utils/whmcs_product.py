@@ -328,10 +328,12 @@ def _currency(cursor: Any, code: Optional[str]) -> Tuple[int, str]:
     return int(rows[0]["id"]), str(rows[0]["code"])
 
 
-def _server_group_id(cursor: Any, name: Optional[str]) -> int:
+def _server_group_id(cursor: Any, name: Optional[str], expected_groups: Tuple[str, ...] = ()) -> int:
     if not name:
         return 0
     rows = _rows(cursor, "SELECT id FROM tblservergroups WHERE name = %s ORDER BY id", (name,))
+    if not rows and name.lower() in (group.lower() for group in expected_groups):
+        return 0  # a plan made before the server step creates the group: its id is not known yet
     if not rows:
         known = [row["name"] for row in _rows(cursor, "SELECT name FROM tblservergroups ORDER BY id")]
         raise ProductError(
@@ -399,10 +401,14 @@ def _unique_slug(cursor: Any, group_id: Optional[int], wanted: str, product_id: 
 # ---------------------------------------------------------------- planning
 
 
-def plan_product(cursor: Any, request: ProductRequest) -> ProductPlan:
-    """Read the database and compute the changes for state=present (writes nothing)."""
+def plan_product(cursor: Any, request: ProductRequest, expected_groups: Tuple[str, ...] = ()) -> ProductPlan:
+    """Read the database and compute the changes for state=present (writes nothing).
+
+    ``expected_groups``: server groups an earlier step of the same run will create; a plan (check
+    mode) accepts them although they do not exist yet.
+    """
     currency_id, currency_code = _currency(cursor, request.currency)
-    servergroup = _server_group_id(cursor, request.server_group)
+    servergroup = _server_group_id(cursor, request.server_group, expected_groups)
     group = _find_group(cursor, request.group)
     group_id = int(group["id"]) if group else None
     current = _find_product(cursor, group_id, request.name, request.group)

@@ -85,6 +85,14 @@ options:
         both be given only with the same value.
     type: dict
     default: {}
+  expected_server_groups:
+    description:
+      - Check mode only. Server groups an earlier step of the same run creates (the server role's
+        C(smartermail_server_group)); the plan accepts O(server_group) naming one of them although
+        it does not exist yet. Outside check mode the group must exist.
+    type: list
+    elements: str
+    default: []
   validate_only:
     description:
       - Only check the parameters (names, prices, the named options, autosetup) and return the
@@ -203,6 +211,7 @@ def argument_spec():
         options=dict(type="dict", default={}),
         module_file=dict(type="path"),
         validate_only=dict(type="bool", default=False),
+        expected_server_groups=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
     )
     return spec
@@ -241,9 +250,10 @@ def main():
             result["configoptions"] = dict(request.configoptions)
         _config, connection = open_whmcs(params)
         if module.check_mode:
+            expected_groups = tuple(params["expected_server_groups"])
             with connection.cursor() as cursor:
                 plan = (
-                    plan_product(cursor, request)
+                    plan_product(cursor, request, expected_groups)
                     if present
                     else plan_removal(cursor, params["name"], params["group"])
                 )
