@@ -8,7 +8,7 @@
    path (dns -> port -> api -> credentials -> canary, plus the logout at the end); the canary
    check's own elapsed_ms gives the canary's share. Median of --repeat runs.
 2. Fleet: --servers simulator processes at --fleet-latency-ms, verify of the first one vs all of
-   them in one run (--parallel = servers, and the default --parallel 8), canary included.
+   them in one run (--parallel = servers, and the default --parallel 16), canary included.
 Targets (issue 6): the canary path <= 10 sequential round trips; 10 servers <= 1.5x one server.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from _common import new_password, ratio, run_checked, simulator, verify_command, verify_config
 
 LATENCIES_MS = (0, 50, 200)
-DEFAULT_PARALLEL = 8
+DEFAULT_PARALLEL = 16
 
 
 @dataclass
