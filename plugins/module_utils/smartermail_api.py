@@ -505,6 +505,14 @@ def _tls_verify(secure, verify_tls, ca_file):
         return False  # plain HTTP: no TLS, so skip loading a CA store nobody would use
     if not verify_tls:
         return False  # explicit opt-in only
+    return trust_context(ca_file)
+
+
+def trust_context(ca_file=None):
+    """The trust every SmarterMail connection uses: ca_file only, else the system store plus certifi.
+
+    The verify checks' own TLS probe uses it too, so a probe and the client never disagree.
+    """
     if ca_file:
         if not os.path.isfile(ca_file):
             raise SmarterMailConfigError("CA file %r does not exist or is not a file." % (ca_file,))

@@ -20,6 +20,8 @@ import ssl
 import threading
 import time
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import trust_context
+
 # OpenSSL reasons seen when a plain-HTTP server answers a ClientHello with "HTTP/1.1 400 ...".
 PLAIN_HTTP_REASONS = (
     "WRONG_VERSION_NUMBER",
@@ -143,16 +145,7 @@ def client_tls_context(verify, ca_file):
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         return context
-    if ca_file:
-        return ssl.create_default_context(cafile=ca_file)
-    context = ssl.create_default_context()
-    try:
-        import certifi  # the client (httpx) trusts it too; results must agree
-
-        context.load_verify_locations(certifi.where())
-    except (ImportError, OSError, ssl.SSLError):
-        pass
-    return context
+    return trust_context(ca_file)
 
 
 def _cert_name(name_field):

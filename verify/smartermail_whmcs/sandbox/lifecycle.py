@@ -40,7 +40,7 @@ from smartermail_whmcs.sandbox.state import (
     save_state,
     state_path,
 )
-from smartermail_whmcs.sandbox.tree import HostTreeSpec, build_host_tree, short_version
+from smartermail_whmcs.sandbox.tree import HostTreeSpec, build_host_tree, run_cron, short_version
 
 MAX_HOSTS = 64
 GENERATED_DIRS = ("hosts", "mariadb", "simulator")
@@ -131,24 +131,6 @@ def _check_simulator_answers(simulator: SimulatorRecord) -> None:
         )
 
 
-def _run_cron_once(whmcs_root: Path) -> None:
-    """Run the tree's WHMCS cron once (a daily run), as the system cron has on a live WHMCS.
-
-    The sandbox has no cron daemon; without one run, verify would rightly report a WHMCS whose
-    cron never ran, which is not the state of any WHMCS a provider installs the module on.
-    """
-    cron_php = whmcs_root / "crons" / "cron.php"
-    done = subprocess.run(
-        ["php", "-q", str(cron_php), "all", "--force"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise StageError(f"{cron_php} all --force exited {done.returncode}: {done.stderr.strip()[-500:]}")
-
-
 def bring_up(options: UpOptions) -> SandboxState:
     module_src = _validate(options)
     directory = options.directory.resolve()
@@ -188,7 +170,9 @@ def bring_up(options: UpOptions) -> SandboxState:
         for index in range(1, options.hosts + 1):
             state.hosts.append(_make_host(directory, index, mariadb, state))
             save_state(state)
-            _run_cron_once(Path(state.hosts[-1].whmcs_root))
+            # One cron run, as on a live WHMCS whose system cron has been running (the sandbox has
+            # no cron daemon); without it verify would rightly report a cron that never ran.
+            run_cron(Path(state.hosts[-1].whmcs_root), "all", "--force")
 
         state.inventory = str(write_inventory(directory, build_inventory(state, module_src)))
         state.status = "up"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 import ssl
 import string
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db imp
 
 from smartermail_whmcs.errors import ConfigError, StageError
 from smartermail_whmcs.sandbox.state import HostRecord, SandboxState
+from smartermail_whmcs.sandbox.tree import run_cron
 
 BYTES_PER_GB = 1024**3
 # Every NOT NULL column of tblhosting without a default, with what a fresh order holds.
@@ -130,7 +130,7 @@ def place_test_order(state: SandboxState, host_name: str, domain: str, usage_gb:
     )
     if answer.status_code != 200:
         raise StageError(f"the simulator refused the usage of {domain}: HTTP {answer.status_code}")
-    _run_usage_update(root)
+    run_cron(root, "do", "--UpdateServerUsage")  # the module's UsageUpdate imports the usage
     return TestOrder(host=host_name, domain=domain, service_id=service_id, usage_bytes=usage_bytes)
 
 
@@ -154,18 +154,3 @@ def _create_domain(
         client.add_domain(domain, path=path, admin_username=admin_username, admin_password=admin_password)
     except SmarterMailError as error:
         raise StageError(f"creating {domain} on the simulator failed: {error}") from error
-
-
-def _run_usage_update(root: Path) -> None:
-    cron_php = root / "crons" / "cron.php"
-    done = subprocess.run(
-        ["php", "-q", str(cron_php), "do", "--UpdateServerUsage"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise StageError(
-            f"{cron_php} do --UpdateServerUsage exited {done.returncode}: {done.stderr.strip()[-500:]}"
-        )

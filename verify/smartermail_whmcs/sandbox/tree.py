@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+
+from smartermail_whmcs.errors import StageError
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 CONFIGURATION_MODE = 0o640
@@ -116,3 +119,15 @@ def build_host_tree(spec: HostTreeSpec) -> Path:
     (root / "modules" / "servers").mkdir(parents=True)
     (root / "templates_c").mkdir()
     return root
+
+
+def run_cron(whmcs_root: Path, *args: str) -> None:
+    """Run the tree's crons/cron.php with real php (e.g. ``all --force``, ``do --UpdateServerUsage``)."""
+    cron_php = whmcs_root / "crons" / "cron.php"
+    done = subprocess.run(
+        ["php", "-q", str(cron_php), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        raise StageError(
+            f"{cron_php} {' '.join(args)} exited {done.returncode}: {done.stderr.strip()[-500:]}"
+        )
