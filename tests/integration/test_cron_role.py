@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.install import query, setting
 from fixtures.sandbox import SandboxInfo, sandbox
 
 pytestmark = pytest.mark.slow
@@ -50,29 +49,6 @@ def box() -> Iterator[SandboxInfo]:
             yield info
         finally:
             remove_our_lines(info)
-
-
-def query(box: SandboxInfo, sql: str, *parameters: Any) -> list[dict[str, Any]]:
-    database = box.hosts[0]["database"]
-    connection = pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        autocommit=True,
-        cursorclass=pymysql.cursors.DictCursor,
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
-
-
-def setting(box: SandboxInfo, name: str) -> str | None:
-    rows = query(box, "SELECT value FROM tblconfiguration WHERE setting = %s", name)
-    return rows[0]["value"] if rows else None
 
 
 def run_role(

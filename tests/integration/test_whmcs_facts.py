@@ -9,10 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
 from fixtures.ansible_runner import PlaybookRun, run_tasks
+from fixtures.install import query, setting
 from fixtures.sandbox import SandboxInfo, sandbox
 
 pytestmark = pytest.mark.slow
@@ -22,29 +21,6 @@ pytestmark = pytest.mark.slow
 def box() -> Iterator[SandboxInfo]:
     with sandbox(hosts=1) as info:
         yield info
-
-
-def query(box: SandboxInfo, sql: str, *parameters: Any) -> list[dict[str, Any]]:
-    database = box.hosts[0]["database"]
-    connection = pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        autocommit=True,
-        cursorclass=pymysql.cursors.DictCursor,
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
-
-
-def setting(box: SandboxInfo, name: str) -> str | None:
-    rows = query(box, "SELECT value FROM tblconfiguration WHERE setting = %s", name)
-    return rows[0]["value"] if rows else None
 
 
 def run_facts(tmp_path: Path, root: Path, *extra_args: str, **args: Any) -> PlaybookRun:

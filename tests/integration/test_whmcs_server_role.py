@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
 import yaml
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_decrypt
 from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.install import query
 from fixtures.sandbox import SandboxInfo, sandbox
 
 pytestmark = pytest.mark.slow
@@ -24,24 +23,6 @@ pytestmark = pytest.mark.slow
 def box() -> Iterator[SandboxInfo]:
     with sandbox(hosts=1) as info:
         yield info
-
-
-def query(box: SandboxInfo, sql: str) -> list[dict[str, Any]]:
-    database = box.hosts[0]["database"]
-    connection = pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        autocommit=True,
-        cursorclass=pymysql.cursors.DictCursor,
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
 
 
 TABLES = ("tblservers", "tblservergroups", "tblservergroupsrel")

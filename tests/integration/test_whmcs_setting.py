@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
 from fixtures.ansible_runner import PlaybookRun, run_tasks
+from fixtures.install import query
 from fixtures.sandbox import SandboxInfo, sandbox
 
 pytestmark = pytest.mark.slow
@@ -19,26 +18,6 @@ pytestmark = pytest.mark.slow
 def box() -> Iterator[SandboxInfo]:
     with sandbox(hosts=1) as info:
         yield info
-
-
-def setting_rows(box: SandboxInfo, name: str) -> list[dict[str, Any]]:
-    database = box.hosts[0]["database"]
-    connection = pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        autocommit=True,
-        cursorclass=pymysql.cursors.DictCursor,
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setting, value, updated_at FROM tblconfiguration WHERE setting = %s", (name,)
-            )
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
 
 
 def run_setting(tmp_path: Path, box: SandboxInfo, name: str, value: str, *extra_args: str) -> PlaybookRun:
@@ -110,3 +89,7 @@ def test_unreadable_root_fails_with_a_sentence(tmp_path: Path, box: SandboxInfo)
     assert run.results["failed"] is True
     assert "configuration.php" in run.results["msg"]
     assert "Traceback" not in run.output
+
+
+def setting_rows(box: SandboxInfo, name: str) -> list[dict[str, Any]]:
+    return query(box, "SELECT setting, value, updated_at FROM tblconfiguration WHERE setting = %s", name)
