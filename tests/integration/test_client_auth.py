@@ -15,29 +15,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_
     SmarterMailPermissionError,
     SmarterMailRequestError,
 )
-from fixtures.simulator import start_simulator
+from fixtures.simulator import client_for, start_simulator
 
 LOGIN = "/api/v1/auth/authenticate-user"
 REFRESH = "/api/v1/auth/refresh-token"
 DOMAINS = "/api/v1/settings/sysadmin/domains"
 RESELLER = ("reseller", "Res3ller-Pa55")
-SIM_ADMIN_PASSWORD = "admin"
-
-
-def client_for(
-    sim: Any, username: str = "admin", password: str | None = None, **kwargs: Any
-) -> SmarterMailClient:
-    """A client on the simulator; the default account is the simulator's admin:admin."""
-    host, port = sim.host_port
-    return SmarterMailClient(
-        host,
-        port,
-        secure=sim.ca_file is not None,
-        username=username,
-        password=password if password is not None else SIM_ADMIN_PASSWORD,
-        ca_file=str(sim.ca_file) if sim.ca_file else None,
-        **kwargs,
-    )
 
 
 def statuses(sim: Any, path: str) -> list[int]:

@@ -8,37 +8,19 @@ import threading
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
     SmarterMailError,
     SmarterMailNotFoundError,
 )
+from fixtures.simulator import client_for
 
 LOGIN = "/api/v1/auth/authenticate-user"
-
-SIM_ADMIN_PASSWORD = "admin"
 
 
 @pytest.fixture(params=["simulator", "tls_simulator"])
 def sim(request: pytest.FixtureRequest) -> Any:
     """The session simulator over plain HTTP, then over HTTPS (reset before each test)."""
     return request.getfixturevalue(request.param)
-
-
-def client_for(
-    sim: Any, username: str = "admin", password: str | None = None, **kwargs: Any
-) -> SmarterMailClient:
-    """A client on the simulator; the default account is the simulator's admin:admin."""
-    host, port = sim.host_port
-    return SmarterMailClient(
-        host,
-        port,
-        secure=sim.ca_file is not None,
-        username=username,
-        password=password if password is not None else SIM_ADMIN_PASSWORD,
-        ca_file=str(sim.ca_file) if sim.ca_file else None,
-        **kwargs,
-    )
 
 
 def requests_to(sim: Any, path: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_
     SmarterMailServerError,
     SmarterMailTimeoutError,
 )
-from fixtures.simulator import start_simulator
+from fixtures.simulator import client_for, start_simulator
 
 LOGIN = "/api/v1/auth/authenticate-user"
 
@@ -22,19 +22,6 @@ LOGIN = "/api/v1/auth/authenticate-user"
 @pytest.fixture(params=["simulator", "tls_simulator"])
 def sim(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue(request.param)
-
-
-def client_for(sim: Any, **kwargs: Any) -> SmarterMailClient:
-    host, port = sim.host_port
-    return SmarterMailClient(
-        host,
-        port,
-        secure=sim.ca_file is not None,
-        username="admin",
-        password="admin",
-        ca_file=str(sim.ca_file) if sim.ca_file else None,
-        **kwargs,
-    )
 
 
 def inject(sim: Any, fault: str, **rule: Any) -> None:
