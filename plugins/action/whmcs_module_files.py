@@ -16,8 +16,10 @@ import os
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import ModuleTreeError
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_cache import packed_source
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    ModuleTreeError,
+)
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.cache import packed_source
 
 MODULE = "astral360.smartermail.whmcs_module_files"
 REMOTE_ARCHIVE_NAME = "smartermail-module.tar.gz"

@@ -89,17 +89,17 @@ failed_stage:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import (
-    HAS_HTTPX,
-    HTTPX_IMPORT_ERROR,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
-    SmarterMailError,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_module import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.ansible_args import (
     client_from_params,
     failed_stage,
     smartermail_argument_spec,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+    HAS_HTTPX,
+    HTTPX_IMPORT_ERROR,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
+    SmarterMailError,
 )
 
 

@@ -142,14 +142,14 @@ report:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.ansible_args import (
+    smartermail_argument_spec,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     HAS_HTTPX,
     HTTPX_IMPORT_ERROR,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_module import (
-    smartermail_argument_spec,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_registry import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.registry import (
     DEFAULT_CANARY_PREFIX,
     VerifySettingsError,
     build_registry,
@@ -158,13 +158,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify_regis
     target_settings,
     verify_error_types,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_report import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.report import (
     build_document,
     failure_lines,
     redact_results,
     summary_line,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_runner import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
     TargetContext,
     run_checks,
 )

@@ -154,8 +154,10 @@ cron_schedule_problem:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_facts import gather_whmcs_facts
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_module import whmcs_argument_spec
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
+    whmcs_argument_spec,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.facts import gather_whmcs_facts
 
 
 def main():

@@ -172,23 +172,23 @@ target:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
-    ModuleOptionError,
-    ModuleSchemaError,
-    check_schema_matches,
-    read_module_config_options,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
-    ModuleTreeError,
-    manifest_digest,
-    validate_manifest,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_apply import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.apply import (
     Layout,
     absent,
     present,
     resolve_owner,
     restored,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    ModuleTreeError,
+    manifest_digest,
+    validate_manifest,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    ModuleOptionError,
+    ModuleSchemaError,
+    check_schema_matches,
+    read_module_config_options,
 )
 
 

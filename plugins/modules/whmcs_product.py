@@ -166,26 +166,26 @@ import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
-    ModuleOptionError,
-    ModuleSchemaError,
-    check_schema_matches,
-    read_module_config_options,
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
+    open_whmcs,
+    whmcs_argument_spec,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config_parser import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration_parser import (
     WhmcsConfigError,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     HAS_PYMYSQL,
     PYMYSQL_IMPORT_ERROR,
     WhmcsDbError,
     transaction,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_module import (
-    open_whmcs,
-    whmcs_argument_spec,
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    ModuleOptionError,
+    ModuleSchemaError,
+    check_schema_matches,
+    read_module_config_options,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_product import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
     ProductError,
     apply_plan,
     build_request,

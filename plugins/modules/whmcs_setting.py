@@ -59,18 +59,20 @@ value:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import WhmcsConfigError
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
+    open_whmcs,
+    whmcs_argument_spec,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    WhmcsConfigError,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     HAS_PYMYSQL,
     PYMYSQL_IMPORT_ERROR,
     WhmcsDbError,
     get_setting,
     set_setting,
     transaction,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_module import (
-    open_whmcs,
-    whmcs_argument_spec,
 )
 
 SETTING_NAME_MAX = 64  # tblconfiguration.setting is varchar(64)

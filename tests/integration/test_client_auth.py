@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+    SmarterMailClient,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailAuthError,
     SmarterMailConflictError,
     SmarterMailInvalidNameError,

@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailError,
     SmarterMailNotFoundError,
 )

@@ -6,8 +6,10 @@ import time
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+    SmarterMailClient,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailApiUnavailableError,
     SmarterMailConnectError,
     SmarterMailProtocolError,

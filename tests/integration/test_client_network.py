@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 import trustme
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+    SmarterMailClient,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConnectError,
     SmarterMailTLSError,
 )

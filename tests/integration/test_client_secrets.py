@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import SmarterMailError
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+    SmarterMailClient,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import SmarterMailError
 from fixtures.simulator import start_simulator
 
 # Generated at run time so that no source line shown in a traceback can contain the value.

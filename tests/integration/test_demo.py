@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from smartermail_whmcs.demo_report import parse_recap
+from smartermail_whmcs.demo.report import parse_recap
 
 
 @pytest.mark.slow

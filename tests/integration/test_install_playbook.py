@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_decrypt
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_decrypt
 from fixtures.install import (
     copy_tree,
     crontab_text,

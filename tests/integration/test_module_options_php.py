@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     OPTION_NAMES,
     ModuleSchemaError,
     check_schema_matches,

@@ -112,5 +112,5 @@ def test_galaxy_collection_build(tmp_path: Path) -> None:
         names = set(archive.getnames())
     assert "MANIFEST.json" in names
     assert "plugins/modules/smartermail_info.py" in names
-    assert "plugins/module_utils/smartermail_api.py" in names
+    assert "plugins/module_utils/smartermail/client.py" in names
     assert not any(name.startswith(("verify/", "tests/", "bench/", ".ci/")) for name in names)

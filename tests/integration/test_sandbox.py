@@ -14,7 +14,9 @@ import httpx
 import pymysql
 import pytest
 import yaml
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import read_whmcs_config
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    read_whmcs_config,
+)
 from fixtures.sandbox import SandboxInfo, sandbox
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pymysql
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import read_whmcs_config
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_encrypt
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    read_whmcs_config,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo, sandbox
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pymysql
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_encrypt
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.verify_cli import run_verify
 

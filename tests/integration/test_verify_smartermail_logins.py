@@ -11,12 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model import FAIL, PASS, SKIP
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_runner import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import FAIL, PASS, SKIP
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
     TargetContext,
     run_checks,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_smartermail import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
     SMARTERMAIL_CHECKS,
     close_target,
 )

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 import trustme
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model import FAIL, PASS, SKIP, WARN
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_runner import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import FAIL, PASS, SKIP, WARN
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
     CheckResult,
     TargetContext,
     run_checks,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_smartermail import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
     SMARTERMAIL_CHECKS,
     close_target,
 )

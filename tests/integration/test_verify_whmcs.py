@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_encrypt
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo
 from fixtures.verify_cli import run_verify
 from fixtures.verify_whmcs import DOMAIN, HOST, converged_sandbox, cron, sql

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     WhmcsConfigError,
     read_whmcs_config,
 )
@@ -167,7 +167,7 @@ def test_unreadable_file_is_a_clear_error() -> None:
         path.chmod(0o000)
         probe = (
             "import sys\n"
-            "from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import "
+            "from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import "
             "read_whmcs_config, WhmcsConfigError\n"
             "try:\n    read_whmcs_config(sys.argv[1])\n"
             "except WhmcsConfigError as error:\n    print(error)\n    sys.exit(3)\n"
@@ -196,7 +196,8 @@ def test_unreadable_file_is_a_clear_error() -> None:
 
 def test_php_that_hangs_is_stopped_by_the_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config.PHP_TIMEOUT_SECONDS", 1
+        "ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration.PHP_TIMEOUT_SECONDS",
+        1,
     )
     path = write(tmp_path, BASE + "sleep(10);\n")
     with pytest.raises(WhmcsConfigError, match="did not finish reading it within 1 s"):

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
     whmcs_decrypt,
     whmcs_encrypt,
 )

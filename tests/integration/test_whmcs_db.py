@@ -6,12 +6,10 @@ import socket
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import read_whmcs_config
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import (
-    passwords_equal,
-    whmcs_encrypt,
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    read_whmcs_config,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     WhmcsDbError,
     connect,
     get_setting,
@@ -19,6 +17,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db imp
     parse_whmcs_version,
     set_setting,
     transaction,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
+    passwords_equal,
+    whmcs_encrypt,
 )
 
 CC_HASH = "T3stCcEncrypti0nHashT3stCcEncrypti0nHashT3stCcEncrypti0nHash1234"

@@ -8,8 +8,11 @@ from typing import Any
 import pymysql
 import pymysql.cursors
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import WhmcsDbError, transaction
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_product import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
+    WhmcsDbError,
+    transaction,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
     ProductError,
     apply_plan,
     build_request,

@@ -10,7 +10,7 @@ from typing import Any
 import pymysql
 import pymysql.cursors
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
     whmcs_decrypt,
     whmcs_encrypt,
 )

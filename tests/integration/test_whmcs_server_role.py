@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_decrypt
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_decrypt
 from fixtures.ansible_runner import BIN_DIR, ansible_env
 from fixtures.install import query
 from fixtures.sandbox import SandboxInfo, sandbox

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smartermail_whmcs.deploy_report import host_reports, render
+from smartermail_whmcs.deploy.report import host_reports, render
 
 PRODUCT = "astral360.smartermail.whmcs_product"
 

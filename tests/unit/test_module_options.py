@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     OPTION_NAMES,
     OPTIONS,
     ModuleOptionError,

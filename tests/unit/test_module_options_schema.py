@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleSchemaError,
     check_schema_matches,
 )

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     ModuleTreeError,
     check_relative_path,
     manifest_digest,

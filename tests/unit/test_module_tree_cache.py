@@ -7,8 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils import module_tree_cache
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_cache import packed_source
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree import (
+    cache as module_tree_cache,
+)
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.cache import packed_source
 
 
 def source(tmp_path: Path) -> Path:

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_source import (
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source import (
     SourceError,
     collect_source,
     pack_source,

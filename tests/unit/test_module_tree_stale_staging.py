@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_apply import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.apply import (
     STAGING_PREFIX,
     STALE_STAGING_SECONDS,
     Layout,

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils import module_tree_swap
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_apply import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
+    swap as module_tree_swap,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.apply import (
     Layout,
     list_backups,
     new_backup_path,
     prune_backups,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_swap import Renamer, swap_in
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.swap import Renamer, swap_in
 
 
 class FailingRenamer(Renamer):

@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     SmarterMailClient,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_envelope import MAX_BODY_BYTES
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.envelope import MAX_BODY_BYTES
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailAuthError,
     SmarterMailConfigError,
     SmarterMailError,

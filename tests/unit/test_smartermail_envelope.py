@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_envelope import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.envelope import (
     KIND_LOGIN,
     KIND_REFRESH,
     Call,
@@ -13,7 +13,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_
     interpret,
     message_code,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailApiUnavailableError,
     SmarterMailAuthError,
     SmarterMailConflictError,

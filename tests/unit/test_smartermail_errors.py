@@ -7,9 +7,9 @@ import socket
 
 import httpx
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils import smartermail_errors as errors
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_envelope import Call
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_netfail import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail import errors as errors
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.envelope import Call
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.transport_errors import (
     cause_chain,
     explain_transport_error,
 )

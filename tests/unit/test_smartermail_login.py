@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_login import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.login import (
     is_two_factor_code,
     login_result,
     parse_expiration,

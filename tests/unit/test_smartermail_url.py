@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConfigError,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_url import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.url import (
     build_base_url,
     default_port,
     endpoint_label,

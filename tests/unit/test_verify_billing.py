@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_billing import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.billing import (
     BillingInputError,
     billed_amount,
     decimal_input,

@@ -6,14 +6,14 @@ import io
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_registry import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.registry import (
     DEFAULT_CANARY_DOMAIN_PATH,
     SETTINGS_KEYS,
     VerifySettingsError,
     target_settings,
 )
 from smartermail_whmcs.errors import ConfigError
-from smartermail_whmcs.verify_input import VerifyOptions, resolve_targets
+from smartermail_whmcs.verify.input import VerifyOptions, resolve_targets
 
 PW = "Pw-from-somewhere-1"
 

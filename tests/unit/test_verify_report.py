@@ -6,9 +6,9 @@ import json
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model import CheckResult
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_report import (
-    MASK,
+from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import MASK
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckResult
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.report import (
     SCHEMA_VERSION,
     build_document,
     build_junit,

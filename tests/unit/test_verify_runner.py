@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import (
     FAIL,
     PASS,
     SKIP,
@@ -15,7 +15,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model
     Outcome,
     summarize,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_runner import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
     CheckSpec,
     TargetContext,
     run_checks,

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_canary import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary import (
     ADMIN_PASSWORD_LENGTH,
     CanaryConfigError,
     admin_password,
@@ -19,15 +19,15 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify_canar
     cleanup_canaries,
     domain_path,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model import CheckFailed
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_net import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.network import (
     certificate_facts,
     is_ip_literal,
     nameservers,
     socket_host,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_runner import TargetContext
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_smartermail import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
     SMARTERMAIL_CHECKS,
     check_dns,
     close_target,

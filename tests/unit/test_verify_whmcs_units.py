@@ -7,32 +7,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_options import (
-    resolve_options,
-    stored_option_problems,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     scan_tree,
     tree_manifest,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree_record import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.record import (
     record_installed_manifest,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_model import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import (
     FAIL,
     PASS,
     WARN,
     CheckFailed,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_runner import TargetContext
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_whmcs import WHMCS_CHECKS
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_whmcs_cron import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_checks import WHMCS_CHECKS
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import (
     _differs,
     _run_findings,
     find_cron_lines,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify_whmcs_files import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_files_checks import (
     check_module_files,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    resolve_options,
+    stored_option_problems,
 )
 
 CRON_PHP = "/var/www/whmcs/crons/cron.php"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     WhmcsConfigError,
     crons_path,
     read_whmcs_config,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config_parser import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration_parser import (
     parse_configuration_php,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
     WhmcsCryptoError,
     passwords_equal,
     whmcs_decrypt,

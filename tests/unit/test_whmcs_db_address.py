@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     WhmcsConfig,
     WhmcsConfigError,
     database_address,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     WhmcsVersion,
     parse_whmcs_version,
 )
@@ -86,8 +86,8 @@ def test_module_imports_without_pymysql_and_explains() -> None:
     probe = (
         "import sys\n"
         "sys.modules['pymysql'] = None\n"
-        "from ansible_collections.astral360.smartermail.plugins.module_utils import whmcs_db\n"
-        "from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import WhmcsConfig\n"
+        "from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs import database as whmcs_db\n"
+        "from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import WhmcsConfig\n"
         "assert whmcs_db.HAS_PYMYSQL is False and whmcs_db.PYMYSQL_IMPORT_ERROR\n"
         "try:\n    whmcs_db.connect(WhmcsConfig(path='/x/configuration.php'))\n"
         "except whmcs_db.WhmcsDbError as error:\n    print(error.kind, error)\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_cron import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.cron import (
     CronScheduleError,
     cron_command,
     expand_field,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_server import (
-    MASK,
+from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import MASK
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.servers import (
     WhmcsServerError,
     effective_port,
     fill_type_number,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 
 from smartermail_whmcs import __version__
-from smartermail_whmcs.billing_cli import billing_command
-from smartermail_whmcs.demo import demo_command
-from smartermail_whmcs.deploy_cli import deploy_command
+from smartermail_whmcs.billing.cli import billing_command
+from smartermail_whmcs.demo.cli import demo_command
+from smartermail_whmcs.deploy.cli import deploy_command
 from smartermail_whmcs.sandbox.cli import sandbox_group
 from smartermail_whmcs.simulator.cli import simulator_command
-from smartermail_whmcs.verify_cli import verify_command
+from smartermail_whmcs.verify.cli import verify_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,15 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_api import SmarterMailClient
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail_errors import SmarterMailError
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_config import read_whmcs_config
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_crypto import whmcs_encrypt
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs_db import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+    SmarterMailClient,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import SmarterMailError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    read_whmcs_config,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     WhmcsDbError,
     connect,
     transaction,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 
 from smartermail_whmcs.errors import ConfigError, StageError
 from smartermail_whmcs.sandbox.state import HostRecord, SandboxState

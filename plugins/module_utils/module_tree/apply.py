@@ -1,0 +1,466 @@
+# -*- coding: utf-8 -*-
+# Copyright: Astral 360
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""WHMCS host side: install, remove or restore <whmcs_root>/modules/servers/smartermail.
+
+Every change is staged in ``modules/servers/.smartermail.staging-<random>`` (same filesystem as
+the target, so rename(2) is atomic), owned and moded there, then swapped in (module_tree_swap).
+The replaced tree becomes a backup ``smartermail-<UTC timestamp>`` in the backup directory,
+``<whmcs_root>/.smartermail-backups`` by default: outside ``modules/`` so that WHMCS never lists or
+loads a backup as a module (it scans the folders of modules/servers and loads their hooks.php),
+and mode 0700 so that a web server running as the web user cannot read it. On any failure the
+previous tree stays in place and the staging folder is removed. Check mode computes the same plan
+and writes nothing.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import errno
+import grp
+import hashlib
+import os
+import pwd
+import re
+import shutil
+import tarfile
+import tempfile
+import time
+
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    DIR_MODE,
+    FILE_MODE,
+    MODULE_NAME,
+    ModuleTreeError,
+    check_relative_path,
+    listing_from_manifest,
+    listing_from_scan,
+    plan_tree,
+    scan_tree,
+    tree_manifest,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.record import (
+    forget_installed_manifest,
+    record_installed_manifest,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.swap import swap_in
+
+BACKUP_DIR_NAME = ".smartermail-backups"
+STAGING_PREFIX = ".%s.staging-" % MODULE_NAME
+BACKUP_PREFIX = MODULE_NAME + "-"
+_BACKUP_RE = re.compile(r"^%s\d{8}T\d{6}\.\d{6}Z$" % re.escape(BACKUP_PREFIX))
+# Staging folders carry the pid of the run that made them, so a later run can tell a folder left by
+# a killed run (dead pid) from one a concurrent run is filling; a folder without a pid (older
+# releases) counts as left behind once it is an hour old.
+_STAGING_RE = re.compile(r"^%s(?:(\d+)-)?" % re.escape(STAGING_PREFIX))
+STALE_STAGING_SECONDS = 3600
+_HTACCESS = "# Module backups made by astral360.smartermail: never served.\nRequire all denied\n"
+
+
+class Layout:
+    """The paths one host's operation works on."""
+
+    def __init__(self, whmcs_root, backup_dir=None):
+        self.whmcs_root = whmcs_root
+        self.servers_dir = os.path.join(whmcs_root, "modules", "servers")
+        self.target = os.path.join(self.servers_dir, MODULE_NAME)
+        self.backup_dir = backup_dir or os.path.join(whmcs_root, BACKUP_DIR_NAME)
+
+    def check(self):
+        if not os.path.isdir(self.whmcs_root):
+            raise ModuleTreeError("whmcs_root %s does not exist or is not a directory" % self.whmcs_root)
+        if not os.path.isdir(self.servers_dir):
+            raise ModuleTreeError(
+                "%s does not exist: whmcs_root %s does not look like a WHMCS installation"
+                % (self.servers_dir, self.whmcs_root)
+            )
+        if os.path.islink(self.target) or (os.path.lexists(self.target) and not os.path.isdir(self.target)):
+            raise ModuleTreeError(
+                "%s exists but is not a directory (a file or a link); move it away first" % self.target
+            )
+
+
+def resolve_owner(owner, group):
+    """(uid, gid) for whmcs_web_user / whmcs_web_group; None for an option not given."""
+    uid = gid = None
+    if owner:
+        try:
+            uid = int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
+        except KeyError:
+            raise ModuleTreeError("owner (whmcs_web_user) %r is not a user on this host" % owner) from None
+    if group:
+        try:
+            gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
+        except KeyError:
+            raise ModuleTreeError("group (whmcs_web_group) %r is not a group on this host" % group) from None
+    return uid, gid
+
+
+def check_can_own(uid, gid):
+    """Without root, files can only be ours and in one of our groups: say so before any change."""
+    if os.geteuid() == 0:
+        return
+    if uid is not None and uid != os.geteuid():
+        raise ModuleTreeError(
+            "not enough permissions: the module files must belong to uid %d (whmcs_web_user) but this runs "
+            "as uid %d without root; run the task with become" % (uid, os.geteuid())
+        )
+    if gid is not None and gid != os.getegid() and gid not in os.getgroups():
+        raise ModuleTreeError(
+            "not enough permissions: cannot give the module files group %d (whmcs_web_group) as uid %d; "
+            "run the task with become" % (gid, os.geteuid())
+        )
+
+
+def check_writable(path, what):
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ModuleTreeError(
+            "%s %s is not writable (read-only filesystem, immutable flag, or not enough permissions); "
+            "nothing was changed" % (what, path)
+        )
+
+
+def _nearest_existing(path):
+    while not os.path.exists(path):
+        path = os.path.dirname(path)
+    return path
+
+
+def check_backup_dir(layout):
+    """The backup dir must be creatable/writable and on the target's filesystem (rename(2) needs it)."""
+    existing = _nearest_existing(layout.backup_dir)
+    if existing == layout.backup_dir and not os.path.isdir(existing):
+        raise ModuleTreeError("backup_dir %s exists but is not a directory" % layout.backup_dir)
+    check_writable(existing, "backup_dir" if existing == layout.backup_dir else "the parent of backup_dir")
+    if os.stat(existing).st_dev != os.stat(layout.servers_dir).st_dev:
+        raise ModuleTreeError(
+            "backup_dir %s is on another filesystem than %s; choose a backup_dir on the same filesystem"
+            % (layout.backup_dir, layout.servers_dir)
+        )
+
+
+def ensure_backup_dir(layout):
+    if not os.path.isdir(layout.backup_dir):
+        os.makedirs(layout.backup_dir, 0o700)
+        os.chmod(layout.backup_dir, 0o700)
+        with open(os.path.join(layout.backup_dir, ".htaccess"), "w") as handle:
+            handle.write(_HTACCESS)
+    return layout.backup_dir
+
+
+def list_backups(backup_dir):
+    """Backup folders, oldest first (their names sort by time)."""
+    if not os.path.isdir(backup_dir):
+        return []
+    names = [n for n in os.listdir(backup_dir) if _BACKUP_RE.match(n)]
+    return [
+        os.path.join(backup_dir, n) for n in sorted(names) if not os.path.islink(os.path.join(backup_dir, n))
+    ]
+
+
+def new_backup_path(backup_dir, now=None):
+    moment = now or datetime.datetime.now(datetime.timezone.utc)
+    while True:
+        path = os.path.join(backup_dir, BACKUP_PREFIX + moment.strftime("%Y%m%dT%H%M%S.%fZ"))
+        if not os.path.lexists(path):
+            return path
+        moment += datetime.timedelta(microseconds=1)
+
+
+def prune_backups(backup_dir, keep):
+    """Delete backups beyond the newest ``keep``; returns (removed paths, warnings)."""
+    removed, warnings = [], []
+    backups = list_backups(backup_dir)
+    for path in backups[: max(len(backups) - keep, 0)]:
+        try:
+            shutil.rmtree(path)
+            removed.append(path)
+        except OSError as error:
+            warnings.append("could not prune old backup %s: %s" % (path, error))
+    return removed, warnings
+
+
+def _recorded(result, layout, manifest):
+    """Keep the manifest of what is installed now beside the backups (verify compares with it)."""
+    warning = record_installed_manifest(layout.backup_dir, manifest, lambda: ensure_backup_dir(layout))
+    if warning:
+        result["warnings"] = [*(result.get("warnings") or []), warning]
+    return result
+
+
+def make_staging(layout):
+    try:
+        return tempfile.mkdtemp(prefix="%s%d-" % (STAGING_PREFIX, os.getpid()), dir=layout.servers_dir)
+    except OSError as error:
+        raise ModuleTreeError(
+            "cannot create a staging folder in %s: %s; nothing was changed"
+            % (layout.servers_dir, error.strerror)
+        ) from error
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: alive, someone else's
+        return True
+    return True
+
+
+def _left_behind(path, pid):
+    if pid is not None:
+        return not _pid_alive(pid)
+    try:
+        return time.time() - os.lstat(path).st_mtime > STALE_STAGING_SECONDS
+    except OSError:
+        return False
+
+
+def remove_stale_staging(layout):
+    """Remove the staging folders a killed run (SIGKILL, crash, lost host) left in modules/servers.
+
+    Returns the names removed. A folder whose run is still alive is left alone.
+    """
+    try:
+        names = sorted(os.listdir(layout.servers_dir))
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        match = _STAGING_RE.match(name)
+        path = os.path.join(layout.servers_dir, name)
+        if not match or os.path.islink(path) or not os.path.isdir(path):
+            continue
+        if _left_behind(path, int(match.group(1)) if match.group(1) else None):
+            shutil.rmtree(path, ignore_errors=True)
+            if not os.path.lexists(path):
+                removed.append(name)
+    return removed
+
+
+def _clean_left_staging(result, layout):
+    removed = remove_stale_staging(layout)
+    if removed:
+        result["changed"] = True
+        result["removed_staging"] = removed
+        warning = "removed %d staging folder(s) an interrupted run left in %s: %s" % (
+            len(removed),
+            layout.servers_dir,
+            ", ".join(removed),
+        )
+        result["warnings"] = [*(result.get("warnings") or []), warning]
+    return result
+
+
+def remove_staging(path):
+    if path and os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def extract_archive(archive_path, staging, manifest):
+    """Unpack the controller's archive into ``staging``, checking every path and every checksum."""
+    expected = manifest["files"]
+    written = set()
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive:
+            name = check_relative_path(member.name.rstrip("/"), "archive %s" % archive_path)
+            path = os.path.join(staging, name)
+            if member.isdir():
+                _makedirs(path)
+            elif member.isfile():
+                if name not in expected:
+                    raise ModuleTreeError(
+                        "archive %s holds %s, which the manifest does not list" % (archive_path, name)
+                    )
+                _makedirs(os.path.dirname(path))
+                digest = _write_member(archive.extractfile(member), path)
+                if digest != expected[name]:
+                    raise ModuleTreeError(
+                        "archive %s: %s does not match its manifest checksum" % (archive_path, name)
+                    )
+                os.utime(path, (member.mtime, member.mtime))
+                written.add(name)
+            else:
+                raise ModuleTreeError(
+                    "archive %s: %s is not a regular file or directory" % (archive_path, name)
+                )
+    missing = sorted(set(expected) - written)
+    if missing:
+        raise ModuleTreeError(
+            "archive %s lacks %s listed in the manifest" % (archive_path, ", ".join(missing))
+        )
+    for rel in manifest["dirs"]:
+        _makedirs(os.path.join(staging, rel))
+
+
+def _makedirs(path):
+    if not os.path.isdir(path):
+        os.makedirs(path, 0o700)
+
+
+def _write_member(source, path):
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            digest.update(chunk)
+            handle.write(chunk)
+    return digest.hexdigest()
+
+
+def copy_tree_into(source, staging):
+    """Copy a backup's regular files and folders into ``staging`` (links and specials are skipped)."""
+    for rel, entry in sorted(scan_tree(source).items()):
+        if rel == ".":
+            continue
+        if entry.kind == "dir":
+            _makedirs(os.path.join(staging, rel))
+        elif entry.kind == "file":
+            _makedirs(os.path.dirname(os.path.join(staging, rel)))
+            with open(os.path.join(source, rel), "rb") as handle:
+                _write_member(handle, os.path.join(staging, rel))
+            shutil.copystat(os.path.join(source, rel), os.path.join(staging, rel))
+
+
+def apply_attributes(root, uid, gid):
+    """Files 0644, folders 0755, owner/group when asked (chown skipped when it would be a no-op)."""
+    for current, dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            _own_and_mode(os.path.join(current, name), uid, gid, FILE_MODE)
+        for name in dirnames:
+            _own_and_mode(os.path.join(current, name), uid, gid, DIR_MODE)
+    _own_and_mode(root, uid, gid, DIR_MODE)
+
+
+def _own_and_mode(path, uid, gid, mode):
+    info = os.lstat(path)
+    want_uid = -1 if uid is None or info.st_uid == uid else uid
+    want_gid = -1 if gid is None or info.st_gid == gid else gid
+    if want_uid != -1 or want_gid != -1:
+        os.lchown(path, want_uid, want_gid)
+    os.chmod(path, mode)
+
+
+def _diff(layout, current, after_listing, after_label):
+    return dict(
+        before_header="%s (installed)" % layout.target,
+        after_header="%s (%s)" % (layout.target, after_label),
+        before=listing_from_scan(current),
+        after=after_listing,
+    )
+
+
+def _os_failure(action, layout, error):
+    detail = error.strerror or str(error)
+    where = getattr(error, "filename", None) or layout.target
+    hint = ""
+    if error.errno in (errno.EROFS, errno.EPERM, errno.EACCES):
+        hint = " (read-only filesystem, immutable flag, or not enough permissions)"
+    elif error.errno == errno.EXDEV:
+        hint = " (the backup dir is on another mount; choose a backup_dir on the same filesystem)"
+    return ModuleTreeError(
+        "could not %s %s: %s at %s%s; the previous module tree was left in place"
+        % (action, layout.target, detail, where, hint)
+    )
+
+
+def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mode=False, staged_check=None):
+    """Make the target match ``manifest``. Without ``archive`` and with work to do: needs_archive.
+
+    ``staged_check(staging_dir)``, when given, inspects the unpacked new tree before it is swapped
+    in and raises ModuleTreeError to refuse it; the installed tree is then left as it was.
+    """
+    layout.check()
+    current = scan_tree(layout.target)
+    plan = plan_tree(manifest, current, uid, gid)
+    result = plan.as_result()
+    result.update(changed=not plan.in_sync, backup_path=None, needs_archive=False, pruned_backups=[])
+    result["diff"] = _diff(layout, current, listing_from_manifest(manifest), "from source")
+    if check_mode:
+        return result
+    _clean_left_staging(result, layout)
+    if plan.in_sync:  # bookkeeping only (a tree installed before manifests were kept): not a change
+        return _recorded(result, layout, manifest)
+    check_writable(layout.servers_dir, "modules/servers folder")
+    if current:
+        check_backup_dir(layout)
+    check_can_own(uid, gid)
+    if archive is None:
+        result["needs_archive"] = True
+        return result
+    staging = make_staging(layout)
+    backup = None
+    try:
+        extract_archive(archive, staging, manifest)
+        apply_attributes(staging, uid, gid)
+        if staged_check is not None:
+            staged_check(staging)
+        backup = new_backup_path(ensure_backup_dir(layout)) if current else None
+        swap_in(staging, layout.target, backup)
+    except OSError as error:
+        raise _os_failure("install", layout, error) from error
+    finally:
+        remove_staging(staging)
+    result["backup_path"] = backup
+    result["pruned_backups"], prune_warnings = prune_backups(layout.backup_dir, keep)
+    result["warnings"] = [*(result.get("warnings") or []), *(prune_warnings or [])]
+    return _recorded(result, layout, manifest)
+
+
+def absent(layout, keep=3, check_mode=False):
+    """Move the installed tree to a new backup (nothing to do when it is not installed)."""
+    layout.check()
+    current = scan_tree(layout.target)
+    removed = sorted(rel + "/" if e.kind == "dir" else rel for rel, e in current.items() if rel != ".")
+    result = dict(changed=bool(current), added=[], changed_files=[], removed=removed, fixed_attributes=[])
+    result.update(backup_path=None, pruned_backups=[], diff=_diff(layout, current, "", "absent"))
+    if not current or check_mode:
+        return result
+    check_writable(layout.servers_dir, "modules/servers folder")
+    check_backup_dir(layout)
+    try:
+        backup = new_backup_path(ensure_backup_dir(layout))
+        os.rename(layout.target, backup)
+    except OSError as error:
+        raise _os_failure("remove", layout, error) from error
+    forget_installed_manifest(layout.backup_dir)
+    result["backup_path"] = backup
+    result["pruned_backups"], result["warnings"] = prune_backups(layout.backup_dir, max(keep, 1))
+    return result
+
+
+def restored(layout, uid=None, gid=None, check_mode=False):
+    """Replace the installed tree with a copy of the newest backup (the backup itself stays)."""
+    layout.check()
+    backups = list_backups(layout.backup_dir)
+    if not backups:
+        raise ModuleTreeError(
+            "no backup to restore: %s holds no %s<timestamp> folder" % (layout.backup_dir, BACKUP_PREFIX)
+        )
+    newest = backups[-1]
+    wanted = tree_manifest(scan_tree(newest))
+    current = scan_tree(layout.target)
+    plan = plan_tree(wanted, current, uid, gid)
+    result = plan.as_result()
+    result.update(changed=not plan.in_sync, backup_path=newest, pruned_backups=[])
+    result["diff"] = _diff(layout, current, listing_from_manifest(wanted), "restored from %s" % newest)
+    if check_mode:
+        return result
+    _clean_left_staging(result, layout)
+    if plan.in_sync:
+        return _recorded(result, layout, wanted)
+    check_writable(layout.servers_dir, "modules/servers folder")
+    check_can_own(uid, gid)
+    staging = make_staging(layout)
+    try:
+        copy_tree_into(newest, staging)
+        apply_attributes(staging, uid, gid)
+        swap_in(staging, layout.target, None)
+    except OSError as error:
+        raise _os_failure("restore", layout, error) from error
+    finally:
+        remove_staging(staging)
+    return _recorded(result, layout, wanted)

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Base-URL rules for the SmarterMail REST API (pure functions, no third-party imports).
+
+The WHMCS module builds ``scheme://host[:port]/api/v1/...``; its MetaData default ports are 443
+(secure) and 9998 (plain, SmarterMail's built-in web server), and it leaves the port out of the
+URL when it is the scheme's own (443 with https, 80 with http). These rules mirror that.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
+    SmarterMailConfigError,
+)
+
+API_PREFIX = "/api/v1/"
+DEFAULT_SECURE_PORT = 443
+DEFAULT_PLAIN_PORT = 9998
+_SCHEME_PORTS = {"https": 443, "http": 80}
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+
+
+def default_port(secure):
+    """The module's default port for the scheme: 443 with TLS, 9998 without."""
+    return DEFAULT_SECURE_PORT if secure else DEFAULT_PLAIN_PORT
+
+
+def validate_port(port, secure):
+    """Return the effective port (None means the default); reject anything not in 1..65535."""
+    if port is None:
+        return default_port(secure)
+    if isinstance(port, bool) or not isinstance(port, int):
+        try:
+            port = int(str(port).strip(), 10)
+        except ValueError:
+            raise SmarterMailConfigError(
+                "SmarterMail port %r is not a number: give the API port, e.g. 443 or 9998." % (port,)
+            ) from None
+    if not 1 <= port <= 65535:
+        raise SmarterMailConfigError(
+            "SmarterMail port %d is out of range: a TCP port is between 1 and 65535." % port
+        )
+    return port
+
+
+def normalize_hostname(hostname):
+    """Return the host as it goes in a URL: IPv6 bracketed, IDN as punycode, lowercase.
+
+    Raises SmarterMailConfigError for a scheme, a path, a port, credentials or spaces, with a
+    sentence saying which option to use instead.
+    """
+    if not isinstance(hostname, str) or hostname == "":
+        raise SmarterMailConfigError("SmarterMail hostname is empty: give the server's host name or IP.")
+    shown = hostname if len(hostname) <= 80 else hostname[:77] + "..."
+    if hostname != hostname.strip() or any(ch.isspace() for ch in hostname):
+        raise SmarterMailConfigError(
+            "SmarterMail hostname %r contains spaces: give the host name only." % shown
+        )
+    if "://" in hostname:
+        raise SmarterMailConfigError(
+            "SmarterMail hostname %r includes a scheme: give the host name only (e.g. mail.example.com) "
+            "and choose https or http with the secure option." % shown
+        )
+    if "/" in hostname or "?" in hostname or "#" in hostname or "\\" in hostname:
+        raise SmarterMailConfigError(
+            "SmarterMail hostname %r includes a path: give the host name only; the client adds /api/v1/."
+            % shown
+        )
+    if "@" in hostname:
+        raise SmarterMailConfigError(
+            "SmarterMail hostname %r includes a user part: give the host name only and the "
+            "credentials in username and password." % shown
+        )
+    ipv6 = _as_ipv6(hostname)
+    if ipv6 is not None:
+        return "[%s]" % ipv6
+    if ":" in hostname:
+        raise SmarterMailConfigError(
+            "SmarterMail hostname %r includes a port: give the port in the port option." % shown
+        )
+    try:
+        ascii_host = hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise SmarterMailConfigError("SmarterMail hostname %r is not a valid host name." % shown) from None
+    labels = ascii_host[:-1].split(".") if ascii_host.endswith(".") else ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise SmarterMailConfigError(
+            "SmarterMail hostname %r is not a valid host name (letters, digits, hyphens and dots)." % shown
+        )
+    return ascii_host
+
+
+def _as_ipv6(hostname):
+    """The compressed IPv6 address when hostname is an IPv6 literal (bare or bracketed), else None."""
+    bracketed = hostname.startswith("[") or hostname.endswith("]")
+    candidate = hostname[1:-1] if hostname.startswith("[") and hostname.endswith("]") else hostname
+    if ":" not in candidate and not bracketed:
+        return None
+    try:
+        return ipaddress.IPv6Address(candidate).compressed
+    except ValueError:
+        if bracketed:
+            raise SmarterMailConfigError(
+                "SmarterMail hostname %r is not a valid IPv6 address." % hostname
+            ) from None
+        return None
+
+
+def build_base_url(hostname, port, secure):
+    """``scheme://host[:port]`` (no trailing slash); the port is omitted when it is the scheme's own."""
+    scheme = "https" if secure else "http"
+    host = normalize_hostname(hostname)
+    effective = validate_port(port, secure)
+    if effective == _SCHEME_PORTS[scheme]:
+        return "%s://%s" % (scheme, host)
+    return "%s://%s:%d" % (scheme, host, effective)
+
+
+def endpoint_label(hostname, port, secure):
+    """``host:port`` with the port always shown, for error sentences."""
+    return "%s:%d" % (normalize_hostname(hostname), validate_port(port, secure))

@@ -1,0 +1,238 @@
+# -*- coding: utf-8 -*-
+# Copyright: Astral 360
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The verify check registry and the settings of one target, shared by the CLI and the Ansible module.
+
+- ``build_registry(include_canary)``: the SmarterMail checks, then the WHMCS checks when their
+  module can be imported (they apply only to targets with a ``whmcs_root``).
+- ``target_settings(...)``: one target's settings dict with the documented defaults, checked so
+  that a bad value is a VerifySettingsError sentence, never a traceback inside a check.
+- ``verify_error_types()``: the typed errors a check may raise that already speak human.
+- ``close_targets(contexts)``: release what the checks opened (HTTP clients, DB connections).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
+    SmarterMailConfigError,
+    SmarterMailError,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.url import normalize_hostname
+
+DEFAULT_CANARY_PREFIX = "smw-canary-"
+# The module's option 5 ("domain storage path") default.
+DEFAULT_CANARY_DOMAIN_PATH = "C:\\SmarterMail\\Domains\\"
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_PHP_BINARY = "php"
+# Targets closed (logged out) at the same time when a run ends.
+CLOSE_WORKERS = 16
+# A canary domain is <prefix><random>.<tld>: the prefix must be a valid start of a DNS label.
+_CANARY_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9._:\[\]-]+$")
+
+SETTINGS_KEYS = (
+    "name",
+    "hostname",
+    "port",
+    "secure",
+    "username",
+    "password",
+    "ca_file",
+    "verify_tls",
+    "connect_timeout",
+    "timeout",
+    "canary",
+    "canary_prefix",
+    "canary_domain_path",
+    "whmcs_root",
+    "php_binary",
+    "whmcs_web_user",
+    "whmcs_server_name",
+    "whmcs_product_name",
+)
+
+
+class VerifySettingsError(ValueError):
+    """A target setting is missing or invalid; the text names the setting and never its secret."""
+
+
+def build_registry(include_canary=True):
+    """The checks to run, in report order: SmarterMail side, then WHMCS side when available."""
+    from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
+        SMARTERMAIL_CHECKS,
+    )
+
+    registry = [spec for spec in SMARTERMAIL_CHECKS if include_canary or spec.id != "canary"]
+    registry.extend(_whmcs_checks())
+    return registry
+
+
+def _whmcs_checks():
+    try:
+        from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_checks import (
+            WHMCS_CHECKS,
+        )
+    except ImportError:  # the WHMCS checks are optional: verify still covers SmarterMail
+        return []
+    return list(WHMCS_CHECKS)
+
+
+def verify_error_types():
+    """Errors the runner turns into a failed check using their own sentence (and ``hint``)."""
+    types = [SmarterMailError]
+    for module_name, class_name in (
+        ("whmcs.configuration_parser", "WhmcsConfigError"),
+        ("whmcs.database", "WhmcsDbError"),
+        ("whmcs.password_crypto", "WhmcsCryptoError"),
+    ):
+        try:
+            module = __import__(
+                "ansible_collections.astral360.smartermail.plugins.module_utils." + module_name,
+                fromlist=[class_name],
+            )
+        except ImportError:
+            continue
+        types.append(getattr(module, class_name))
+    return tuple(types)
+
+
+def close_targets(contexts):
+    """Call each check module's ``close_target`` for every context; never raises."""
+    closers = []
+    for module_name in ("verify.smartermail_checks", "verify.whmcs_checks"):
+        try:
+            module = __import__(
+                "ansible_collections.astral360.smartermail.plugins.module_utils." + module_name,
+                fromlist=["close_target"],
+            )
+        except ImportError:
+            continue
+        closer = getattr(module, "close_target", None)
+        if closer is not None:
+            closers.append(closer)
+
+    def close(context):
+        for closer in closers:
+            # Closing is best effort: the report is already made.
+            with contextlib.suppress(Exception):
+                closer(context)
+
+    contexts = list(contexts)
+    if len(contexts) <= 1:
+        for context in contexts:
+            close(context)
+        return
+    # Each close may log out (one API round trip): one target after another would add a round
+    # trip per server to the run, so the targets close side by side.
+    with ThreadPoolExecutor(max_workers=min(len(contexts), CLOSE_WORKERS)) as pool:
+        list(pool.map(close, contexts))
+
+
+def _positive_float(option, value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise VerifySettingsError("%s must be a number of seconds, not %r" % (option, value)) from None
+    if not number > 0:  # pylint: disable=unnecessary-negation  # 'not >' also refuses NaN
+        raise VerifySettingsError("%s must be more than 0 seconds, not %s" % (option, value))
+    return number
+
+
+def _port(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise VerifySettingsError("port must be a TCP port number (1-65535), not %r" % (value,))
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        raise VerifySettingsError("port must be a TCP port number (1-65535), not %r" % (value,)) from None
+    if not 1 <= port <= 65535:
+        raise VerifySettingsError("port must be a TCP port number (1-65535), not %s" % port)
+    return port
+
+
+def check_canary_prefix(prefix):
+    """The prefix, or VerifySettingsError when it cannot start a DNS label."""
+    if not isinstance(prefix, str) or not _CANARY_PREFIX.match(prefix):
+        raise VerifySettingsError(
+            "canary_prefix must be 1-30 lower-case letters, digits or hyphens, not starting with a hyphen "
+            "(it starts the canary domain's name), not %r" % (prefix,)
+        )
+    return prefix
+
+
+def target_settings(
+    hostname,
+    username,
+    password,
+    name=None,
+    port=None,
+    secure=True,
+    ca_file=None,
+    verify_tls=True,
+    connect_timeout=DEFAULT_CONNECT_TIMEOUT,
+    timeout=DEFAULT_TIMEOUT,
+    canary=True,
+    canary_prefix=DEFAULT_CANARY_PREFIX,
+    canary_domain_path=DEFAULT_CANARY_DOMAIN_PATH,
+    whmcs_root=None,
+    php_binary=DEFAULT_PHP_BINARY,
+    whmcs_web_user=None,
+    whmcs_server_name=None,
+    whmcs_product_name=None,
+):
+    """One target's settings dict (keys: SETTINGS_KEYS), validated, with the documented defaults."""
+    hostname = (hostname or "").strip()
+    if not hostname:
+        raise VerifySettingsError("hostname is required (the SmarterMail server's name or address)")
+    if "://" in hostname or "/" in hostname or not _HOSTNAME.match(hostname):
+        raise VerifySettingsError(
+            "hostname must be a bare host name or IP address without scheme or path, not %r" % hostname
+        )
+    try:  # the client's own rules: a port ("mail:9998"), bad labels, ... are input errors, not DNS ones
+        normalize_hostname(hostname)
+    except SmarterMailConfigError as error:
+        raise VerifySettingsError("hostname: %s" % error) from None
+    if not username:
+        raise VerifySettingsError("username is required (a SmarterMail system administrator)")
+    if not password:
+        raise VerifySettingsError("password is required for %s@%s" % (username, hostname))
+    return {
+        "name": name or hostname,
+        "hostname": hostname,
+        "port": _port(port),
+        "secure": bool(secure),
+        "username": username,
+        "password": password,
+        "ca_file": ca_file or None,
+        "verify_tls": bool(verify_tls),
+        "connect_timeout": _positive_float("connect_timeout", connect_timeout),
+        "timeout": _positive_float("timeout", timeout),
+        "canary": bool(canary),
+        "canary_prefix": check_canary_prefix(canary_prefix),
+        "canary_domain_path": canary_domain_path or DEFAULT_CANARY_DOMAIN_PATH,
+        "whmcs_root": whmcs_root or None,
+        "php_binary": php_binary or DEFAULT_PHP_BINARY,
+        "whmcs_web_user": whmcs_web_user or None,
+        "whmcs_server_name": whmcs_server_name or None,
+        "whmcs_product_name": whmcs_product_name or None,
+    }
+
+
+def public_target(settings):
+    """What a report may say about a target: its address and tree, never a credential."""
+    return {
+        "name": settings["name"],
+        "hostname": settings["hostname"],
+        "port": settings["port"],
+        "secure": settings["secure"],
+        "whmcs_root": settings.get("whmcs_root"),
+    }

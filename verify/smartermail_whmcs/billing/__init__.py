@@ -1,0 +1,1 @@
+"""The ``billing`` command: a preview of what the module bills for storage."""

@@ -1,0 +1,1 @@
+"""The ``demo`` command: sandbox up, install, test order, verify, report, down."""

@@ -1,0 +1,1 @@
+"""The ``deploy`` command: runs the bundled install playbook and summarises what it changed per host."""
