@@ -3,7 +3,7 @@
 #   bash scripts/run.sh setup   install system packages (Debian/Ubuntu, as root or with sudo) and .venv
 #   bash scripts/run.sh demo    setup, then the end-to-end demo on the built-in sandbox + simulator
 #   bash scripts/run.sh test    setup, then the whole test suite (real MariaDB, php, HTTP(S), ansible)
-#   bash scripts/run.sh lint    setup, then ruff, ansible-lint (production profile) and ansible-test sanity
+#   bash scripts/run.sh lint    setup, then ruff, mypy, ansible-lint (production profile) and ansible-test sanity
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,7 @@ case "$command" in
         setup
         "$VENV/bin/ruff" check .
         "$VENV/bin/ruff" format --check .
+        PYTHON="$VENV/bin/python" bash scripts/typecheck.sh
         PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/ansible-lint" --profile production
         PYTHON="$VENV/bin/python" bash scripts/sanity.sh
         ;;
