@@ -163,22 +163,7 @@ diff:
 """
 
 import os
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
-    open_whmcs,
-    whmcs_argument_spec,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration_parser import (
-    WhmcsConfigError,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
-    HAS_PYMYSQL,
-    PYMYSQL_IMPORT_ERROR,
-    WhmcsDbError,
-    transaction,
-)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
     ModuleSchemaError,
@@ -186,105 +171,87 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     read_module_config_options,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
-    ProductError,
     apply_plan,
     build_request,
     plan_product,
     plan_removal,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import WhmcsWriteModule
 
 MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smartermail.php")
 
 
-def argument_spec():
-    spec = whmcs_argument_spec()
-    spec.update(
-        name=dict(type="str", required=True),
-        group=dict(type="str", required=True),
-        description=dict(type="str", default=""),
-        hidden=dict(type="bool", default=False),
-        monthly_price=dict(type="raw"),
-        setup_fee=dict(type="raw", default="0.00"),
-        currency=dict(type="str"),
-        server_group=dict(type="str"),
-        autosetup=dict(type="raw", default=""),
-        options=dict(type="dict", default={}),
-        module_file=dict(type="path"),
-        validate_only=dict(type="bool", default=False),
-        expected_server_groups=dict(type="list", elements="str", default=[]),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    return spec
+class WhmcsProductModule(WhmcsWriteModule):
+    name = "whmcs_product"
+    input_errors = (ModuleOptionError, ModuleSchemaError)
 
+    def argument_spec(self):
+        return dict(
+            name=dict(type="str", required=True),
+            group=dict(type="str", required=True),
+            description=dict(type="str", default=""),
+            hidden=dict(type="bool", default=False),
+            monthly_price=dict(type="raw"),
+            setup_fee=dict(type="raw", default="0.00"),
+            currency=dict(type="str"),
+            server_group=dict(type="str"),
+            autosetup=dict(type="raw", default=""),
+            options=dict(type="dict", default={}),
+            module_file=dict(type="path"),
+            validate_only=dict(type="bool", default=False),
+            expected_server_groups=dict(type="list", elements="str", default=[]),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        )
 
-def check_installed_module(module):
-    """Refuse a module whose settings differ from the named schema; warn in check mode when absent."""
-    params = module.params
-    module_file = params["module_file"] or os.path.join(params["whmcs_root"], MODULE_RELATIVE_PATH)
-    if not os.path.isfile(module_file):
-        message = "the SmarterMail module is not installed: %s does not exist" % module_file
-        if module.check_mode:
-            module.warn("%s; option values were checked against the named schema only" % message)
+    def initial_result(self):
+        return dict(product_id=None, group_id=None, diff=dict(before={}, after={}))
+
+    def validate(self):
+        self.request = build_request(self.params) if self.params["state"] == "present" else None
+        if self.request is not None:
+            self.result["configoptions"] = dict(self.request.configoptions)
+
+    def prepare(self):
+        """Refuse a module whose settings differ from the named schema; warn in check mode when absent."""
+        if self.request is None:
             return
-        module.fail_json(msg="%s; install the module files first (module_files role)" % message)
-    for warning in check_schema_matches(read_module_config_options(params["php_binary"], module_file)):
-        module.warn(warning)
+        module_file = self.params["module_file"] or os.path.join(
+            self.params["whmcs_root"], MODULE_RELATIVE_PATH
+        )
+        if not os.path.isfile(module_file):
+            message = "the SmarterMail module is not installed: %s does not exist" % module_file
+            if self.check_mode:
+                self.module.warn("%s; option values were checked against the named schema only" % message)
+                return
+            self.module.fail_json(
+                msg="%s; install the module files first (module_files role)" % message, **self.result
+            )
+        for warning in check_schema_matches(
+            read_module_config_options(self.params["php_binary"], module_file)
+        ):
+            self.module.warn(warning)
+
+    def plan(self, cursor):
+        if self.request is None:
+            return plan_removal(cursor, self.params["name"], self.params["group"])
+        # A check-mode plan may name server groups an earlier step of the same run creates.
+        expected_groups = tuple(self.params["expected_server_groups"]) if self.check_mode else ()
+        return plan_product(cursor, self.request, expected_groups)
+
+    def report(self, plan):
+        return dict(
+            product_id=plan.product_id,
+            group_id=plan.group_id,
+            diff=dict(before=plan.before, after=plan.after),
+        )
+
+    def apply(self, cursor, plan):
+        product_id, group_id = apply_plan(cursor, plan)
+        return dict(product_id=product_id, group_id=group_id)
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if not HAS_PYMYSQL:
-        module.fail_json(msg=missing_required_lib("PyMySQL"), exception=PYMYSQL_IMPORT_ERROR)
-    params = module.params
-    present = params["state"] == "present"
-    result = dict(changed=False, product_id=None, group_id=None, diff=dict(before={}, after={}))
-    connection = None
-    try:
-        request = build_request(params) if present else None
-        if params["validate_only"]:
-            if present:
-                result["configoptions"] = dict(request.configoptions)
-            module.exit_json(**result)
-        if present:
-            check_installed_module(module)
-            result["configoptions"] = dict(request.configoptions)
-        _config, connection = open_whmcs(params)
-        if module.check_mode:
-            expected_groups = tuple(params["expected_server_groups"])
-            with connection.cursor() as cursor:
-                plan = (
-                    plan_product(cursor, request, expected_groups)
-                    if present
-                    else plan_removal(cursor, params["name"], params["group"])
-                )
-            connection.rollback()
-            product_id, group_id = plan.product_id, plan.group_id
-        else:
-            with transaction(connection) as cursor:
-                plan = (
-                    plan_product(cursor, request)
-                    if present
-                    else plan_removal(cursor, params["name"], params["group"])
-                )
-                product_id, group_id = plan.product_id, plan.group_id
-                if plan.changed:
-                    product_id, group_id = apply_plan(cursor, plan)
-    except (ProductError, ModuleOptionError, ModuleSchemaError, WhmcsConfigError, WhmcsDbError) as error:
-        module.fail_json(msg=str(error), **result)
-    except Exception as error:  # a bug must still not print a secret-bearing traceback
-        module.fail_json(
-            msg="whmcs_product failed unexpectedly: %s" % error, exception=traceback.format_exc(), **result
-        )
-    finally:
-        if connection is not None:
-            connection.close()
-    result.update(
-        changed=plan.changed,
-        product_id=product_id,
-        group_id=group_id,
-        diff=dict(before=plan.before, after=plan.after),
-    )
-    module.exit_json(**result)
+    WhmcsProductModule().run()
 
 
 if __name__ == "__main__":

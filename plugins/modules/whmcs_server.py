@@ -145,6 +145,10 @@ server:
   returned: success
   type: dict
   sample: {"name": "mail1", "hostname": "mail1.example.com", "port": null, "secure": "on", "active": 1}
+diff:
+  description: The row before and after (C(tblservers <name>) headers), the password masked; equal when nothing changes.
+  returned: always
+  type: dict
 services:
   description: Number of services using the server, when O(state=absent) is refused.
   returned: failure
@@ -152,106 +156,71 @@ services:
   sample: 4
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
-    open_whmcs,
-    whmcs_argument_spec,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
-    WhmcsConfigError,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
-    HAS_PYMYSQL,
-    PYMYSQL_IMPORT_ERROR,
-    WhmcsDbError,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
-    WhmcsCryptoError,
-)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.servers import (
-    ServerInUseError,
-    WhmcsServerError,
-    ensure_server,
-    remove_server,
+    apply_server_plan,
+    plan_server,
+    plan_server_removal,
     server_spec_from_params,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import WhmcsWriteModule
 
 
-def argument_spec():
-    spec = whmcs_argument_spec()
-    spec.update(
-        name=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        validate_only=dict(type="bool", default=False),
-        hostname=dict(type="str"),
-        ip_address=dict(type="str", default=""),
-        port=dict(type="int"),
-        secure=dict(type="bool", default=True),
-        username=dict(type="str"),
-        password=dict(type="str", no_log=True),
-        max_accounts=dict(type="int", default=200),
-        disabled=dict(type="bool", default=False),
-        server_group=dict(
-            type="dict",
-            options=dict(
-                name=dict(type="str", required=True),
-                fill_type=dict(type="str", default="least_full"),
+class WhmcsServerModule(WhmcsWriteModule):
+    name = "whmcs_server"
+
+    def argument_spec(self):
+        return dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            validate_only=dict(type="bool", default=False),
+            hostname=dict(type="str"),
+            ip_address=dict(type="str", default=""),
+            port=dict(type="int"),
+            secure=dict(type="bool", default=True),
+            username=dict(type="str"),
+            password=dict(type="str", no_log=True),
+            max_accounts=dict(type="int", default=200),
+            disabled=dict(type="bool", default=False),
+            server_group=dict(
+                type="dict",
+                options=dict(
+                    name=dict(type="str", required=True),
+                    fill_type=dict(type="str", default="least_full"),
+                ),
             ),
-        ),
-    )
-    return spec
+        )
+
+    def initial_result(self):
+        return dict(server_id=None)
+
+    def subject(self):
+        return self.params["name"]
+
+    def validate(self):
+        self.spec = server_spec_from_params(self.params) if self.params["state"] == "present" else None
+
+    def plan(self, cursor):
+        if self.spec is None:
+            return plan_server_removal(cursor, self.params["name"])
+        return plan_server(cursor, self.spec, self.config.cc_encryption_hash)
+
+    def report(self, plan):
+        header = "tblservers %s" % self.params["name"]
+        return dict(
+            server_id=plan.server_id,
+            action=plan.action,
+            changed_fields=plan.changed_fields,
+            password_changed=plan.password_changed,
+            server=plan.after,
+            diff=dict(before=plan.before, after=plan.after, before_header=header, after_header=header),
+        )
+
+    def apply(self, cursor, plan):
+        return dict(server_id=apply_server_plan(cursor, plan, self.config.cc_encryption_hash))
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        required_if=[("state", "present", ("hostname", "username", "password"))],
-        supports_check_mode=True,
-    )
-    params = module.params
-    result = dict(changed=False, server_id=None)
-    try:
-        spec = server_spec_from_params(params) if params["state"] == "present" else None
-    except WhmcsServerError as error:
-        module.fail_json(msg=str(error), **result)
-    if params["validate_only"]:
-        module.exit_json(**result)
-    if not HAS_PYMYSQL:
-        module.fail_json(msg=missing_required_lib("PyMySQL"), exception=PYMYSQL_IMPORT_ERROR)
-
-    connection = None
-    try:
-        config, connection = open_whmcs(params)
-        if spec is not None:
-            outcome = ensure_server(connection, spec, config.cc_encryption_hash, module.check_mode)
-        else:
-            outcome = remove_server(connection, params["name"], module.check_mode)
-    except ServerInUseError as error:
-        module.fail_json(msg=str(error), services=error.services, **result)
-    except WhmcsServerError as error:
-        module.fail_json(msg=str(error), **result)
-    except (WhmcsConfigError, WhmcsDbError, WhmcsCryptoError) as error:
-        module.fail_json(msg="%s: %s" % (params["name"], error), **result)
-    finally:
-        if connection is not None:
-            connection.close()
-
-    result.update(
-        changed=outcome.changed,
-        server_id=outcome.server_id,
-        action=outcome.action,
-        changed_fields=outcome.changed_fields,
-        password_changed=outcome.password_changed,
-        server=outcome.after,
-    )
-    if outcome.changed:
-        result["diff"] = dict(
-            before=outcome.before,
-            after=outcome.after,
-            before_header="tblservers %s" % params["name"],
-            after_header="tblservers %s" % params["name"],
-        )
-    module.exit_json(**result)
+    WhmcsServerModule(required_if=[("state", "present", ("hostname", "username", "password"))]).run()
 
 
 if __name__ == "__main__":

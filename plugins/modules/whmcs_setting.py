@@ -56,62 +56,67 @@ value:
   returned: success
   type: str
   sample: "on"
+diff:
+  description: C(name = value) before and after; equal when nothing changes.
+  returned: success
+  type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
-    open_whmcs,
-    whmcs_argument_spec,
-)
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
-    WhmcsConfigError,
-)
+from collections import namedtuple
+
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
-    HAS_PYMYSQL,
-    PYMYSQL_IMPORT_ERROR,
-    WhmcsDbError,
     get_setting,
     set_setting,
-    transaction,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.errors import WhmcsChangeError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import WhmcsWriteModule
 
 SETTING_NAME_MAX = 64  # tblconfiguration.setting is varchar(64)
 
 
+class SettingPlan(namedtuple("SettingPlan", "name previous value")):
+    @property
+    def changed(self):
+        return self.previous != self.value
+
+
+class WhmcsSettingModule(WhmcsWriteModule):
+    name = "whmcs_setting"
+
+    def argument_spec(self):
+        return dict(name=dict(type="str", required=True), value=dict(type="str", required=True))
+
+    def subject(self):
+        return "setting %s" % self.setting_name
+
+    def validate(self):
+        self.setting_name = self.params["name"].strip()
+        if not self.setting_name or len(self.setting_name) > SETTING_NAME_MAX:
+            raise WhmcsChangeError(
+                "name %r must be a WHMCS setting name of 1 to 64 characters" % self.params["name"],
+                option="name",
+            )
+
+    def plan(self, cursor):
+        return SettingPlan(
+            self.setting_name, get_setting(self.connection, self.setting_name), self.params["value"]
+        )
+
+    def report(self, plan):
+        before = "(no row)" if plan.previous is None else repr(plan.previous)
+        return dict(
+            previous_value=plan.previous,
+            value=plan.value,
+            diff=dict(before="%s = %s\n" % (plan.name, before), after="%s = %r\n" % (plan.name, plan.value)),
+        )
+
+    def apply(self, cursor, plan):
+        set_setting(self.connection, plan.name, plan.value)
+        return {}
+
+
 def main():
-    spec = whmcs_argument_spec()
-    spec.update(name=dict(type="str", required=True), value=dict(type="str", required=True))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    name = module.params["name"].strip()
-    value = module.params["value"]
-    if not name or len(name) > SETTING_NAME_MAX:
-        module.fail_json(
-            msg="name %r must be a WHMCS setting name of 1 to 64 characters" % module.params["name"]
-        )
-    if not HAS_PYMYSQL:
-        module.fail_json(msg=missing_required_lib("PyMySQL"), exception=PYMYSQL_IMPORT_ERROR)
-
-    connection = None
-    try:
-        _config, connection = open_whmcs(module.params)
-        with transaction(connection):
-            previous = get_setting(connection, name)
-            changed = previous != value
-            if changed and not module.check_mode:
-                set_setting(connection, name, value)
-    except (WhmcsConfigError, WhmcsDbError) as error:
-        module.fail_json(msg="setting %s: %s" % (name, error))
-    finally:
-        if connection is not None:
-            connection.close()
-
-    result = dict(changed=changed, previous_value=previous, value=value)
-    if changed:
-        result["diff"] = dict(
-            before="%s = %s\n" % (name, "(no row)" if previous is None else repr(previous)),
-            after="%s = %r\n" % (name, value),
-        )
-    module.exit_json(**result)
+    WhmcsSettingModule().run()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.databa
     transaction,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
-    ProductError,
+    WhmcsProductError,
     apply_plan,
     build_request,
     plan_product,
@@ -124,7 +124,7 @@ def test_a_product_of_another_module_with_the_same_name_is_not_taken_over(connec
     with connection.cursor() as cursor:
         cursor.execute("UPDATE tblproducts SET servertype = 'cpanel' WHERE id = %s", (product_id,))
     connection.commit()
-    with pytest.raises(ProductError, match="uses the module 'cpanel', not 'smartermail'"):
+    with pytest.raises(WhmcsProductError, match="uses the module 'cpanel', not 'smartermail'"):
         converge(connection)
 
 
@@ -135,7 +135,7 @@ def test_duplicate_names_in_a_group_are_reported_not_guessed(connection: Any) ->
         cursor.execute("UPDATE copy SET id = id + 1000")
         cursor.execute("INSERT INTO tblproducts SELECT * FROM copy")
     connection.commit()
-    with pytest.raises(ProductError, match=r"holds 2 products named 'Mail' \(ids \d+, \d+\)"):
+    with pytest.raises(WhmcsProductError, match=r"holds 2 products named 'Mail' \(ids \d+, \d+\)"):
         converge(connection)
 
 

@@ -253,8 +253,12 @@ def connect(config: WhmcsConfig, *, socket: Optional[str] = None, connect_timeou
 
 
 @contextlib.contextmanager
-def transaction(connection: Any) -> Iterator[Any]:
-    """Yield a cursor inside a transaction: commit if the block succeeds, roll back otherwise."""
+def transaction(connection: Any, commit: bool = True) -> Iterator[Any]:
+    """Yield a cursor inside a transaction: commit if the block succeeds, roll back otherwise.
+
+    ``commit=False`` (check mode) rolls back even on success: the block's reads and row locks are
+    the real ones, and nothing it might have written stays.
+    """
     try:
         connection.begin()
         cursor = connection.cursor()
@@ -264,7 +268,10 @@ def transaction(connection: Any) -> Iterator[Any]:
         ) from None
     try:
         yield cursor
-        connection.commit()
+        if commit:
+            connection.commit()
+        else:
+            connection.rollback()
     except BaseException as error:
         with contextlib.suppress(Exception):
             connection.rollback()

@@ -29,6 +29,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.sql import insert_row, update_row
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import WhmcsDbError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.errors import WhmcsChangeError
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
     money_text,
@@ -45,9 +46,9 @@ except ImportError:  # pragma: no cover - whmcs_db explains the missing driver
 __all__ = [
     "AUTOSETUP_CHOICES",
     "MODULE_NAME",
-    "ProductError",
     "ProductPlan",
     "ProductRequest",
+    "WhmcsProductError",
     "apply_plan",
     "build_request",
     "normalise_autosetup",
@@ -132,7 +133,7 @@ _ER_NO_SUCH_TABLE = 1146
 _NUMERIC_TYPES = ("int", "tinyint", "smallint", "mediumint", "bigint", "decimal", "float", "double", "bit")
 
 
-class ProductError(ValueError):
+class WhmcsProductError(WhmcsChangeError):
     """The product cannot be written as asked; the message says which input and what to do."""
 
 
@@ -193,7 +194,7 @@ def normalise_autosetup(value: Any) -> str:
     word = str(value).strip().lower().replace("-", "_").replace(" ", "_")
     if word in _AUTOSETUP_ALIASES:
         return _AUTOSETUP_ALIASES[word]
-    raise ProductError(
+    raise WhmcsProductError(
         "autosetup %r is not known; use '' (never), 'on' (when you accept the order), 'payment' "
         "(on first payment) or 'order' (as soon as the order is placed)" % (value,)
     )
@@ -202,14 +203,14 @@ def normalise_autosetup(value: Any) -> str:
 def _amount(value: Any, parameter: str, default: Optional[str] = None) -> str:
     if value is None or value == "":
         if default is None:
-            raise ProductError(
+            raise WhmcsProductError(
                 "%s is required: the price per storage tranche per month, e.g. 6.00" % parameter
             )
         return default
     try:
         return money_text(value)
     except ValueError:
-        raise ProductError(
+        raise WhmcsProductError(
             "%s %r is not an amount; give a number of 0 or more with at most 2 decimals, e.g. 6.00"
             % (parameter, value)
         ) from None
@@ -218,9 +219,9 @@ def _amount(value: Any, parameter: str, default: Optional[str] = None) -> str:
 def _required_text(value: Any, parameter: str) -> str:
     text = "" if value is None else str(value).strip()
     if not text:
-        raise ProductError("%s is required and may not be empty" % parameter)
+        raise WhmcsProductError("%s is required and may not be empty" % parameter)
     if re.search(r"[\x00-\x1f\x7f]", text):
-        raise ProductError("%s %r may not contain line breaks or control characters" % (parameter, text))
+        raise WhmcsProductError("%s %r may not contain line breaks or control characters" % (parameter, text))
     return text
 
 
@@ -228,7 +229,7 @@ def build_request(params: Mapping[str, Any]) -> ProductRequest:
     """Check the module parameters (name, group, description, hidden, monthly_price, setup_fee,
     currency, server_group, autosetup, options) before anything is read or written.
 
-    Raises ProductError or ModuleOptionError naming the parameter or option.
+    Raises WhmcsProductError or ModuleOptionError naming the parameter or option.
     """
     named, raw = split_options(params.get("options"))
     try:
@@ -316,14 +317,14 @@ def _currency(cursor: Any, code: Optional[str]) -> Tuple[int, str]:
         rows = _rows(cursor, "SELECT id, code FROM tblcurrencies WHERE UPPER(code) = %s ORDER BY id", (code,))
         if not rows:
             known = [row["code"] for row in _rows(cursor, "SELECT code FROM tblcurrencies ORDER BY id")]
-            raise ProductError(
+            raise WhmcsProductError(
                 "currency %r does not exist in WHMCS (tblcurrencies has %s); add it under System Settings → "
                 "Currencies or use one of those codes" % (code, ", ".join(known) or "no currency")
             )
     else:
         rows = _rows(cursor, "SELECT id, code FROM tblcurrencies WHERE `default` = 1 ORDER BY id")
         if not rows:
-            raise ProductError(
+            raise WhmcsProductError(
                 "WHMCS has no default currency (tblcurrencies.default = 1); give currency explicitly"
             )
     return int(rows[0]["id"]), str(rows[0]["code"])
@@ -337,7 +338,7 @@ def _server_group_id(cursor: Any, name: Optional[str], expected_groups: Tuple[st
         return 0  # a plan made before the server step creates the group: its id is not known yet
     if not rows:
         known = [row["name"] for row in _rows(cursor, "SELECT name FROM tblservergroups ORDER BY id")]
-        raise ProductError(
+        raise WhmcsProductError(
             "server_group %r does not exist in WHMCS (server groups: %s); create it first (server role, "
             "smartermail_server_group) or leave server_group unset" % (name, ", ".join(known) or "none")
         )
@@ -358,7 +359,7 @@ def _find_product(cursor: Any, group_id: Optional[int], name: str, group: str) -
         cursor, "SELECT * FROM tblproducts WHERE gid = %s AND name = %s ORDER BY id", (group_id, name)
     )
     if len(rows) > 1:
-        raise ProductError(
+        raise WhmcsProductError(
             "product group %r holds %d products named %r (ids %s); rename or remove the duplicates so the "
             "product can be identified" % (group, len(rows), name, ", ".join(str(row["id"]) for row in rows))
         )
@@ -414,7 +415,7 @@ def plan_product(cursor: Any, request: ProductRequest, expected_groups: Tuple[st
     group_id = int(group["id"]) if group else None
     current = _find_product(cursor, group_id, request.name, request.group)
     if current and _text(current.get("servertype")) not in ("", MODULE_NAME):
-        raise ProductError(
+        raise WhmcsProductError(
             "product %r in group %r already exists (id %s) and uses the module %r, not %r; choose another "
             "name or group, or change that product by hand"
             % (request.name, request.group, current["id"], current["servertype"], MODULE_NAME)
@@ -574,7 +575,7 @@ def plan_removal(cursor: Any, name: str, group: str) -> ProductPlan:
     if current is not None:
         in_use = _services_in_use(cursor, int(current["id"]))
         if in_use:
-            raise ProductError(
+            raise WhmcsProductError(
                 "product %r in group %r (id %s) is used by %s in tblhosting; it was left in place. Move or "
                 "delete those services in WHMCS first" % (name, group, current["id"], in_use)
             )

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The SmarterMail server row in WHMCS (tblservers), as Configuration > Servers > Add New Server writes it.
 
-Pure parts (validation, the stored form of each value, the plan) are separate from the database
-parts, which take an open connection and run inside one ``whmcs_db.transaction``. Check mode runs
-the same plan and skips only the writes. The password is stored ``encrypt()``ed with the host's
+Pure parts (validation, the stored form of each value) are separate from the database parts:
+``plan_server`` / ``plan_server_removal`` read the rows and decide, ``apply_server_plan`` writes,
+both with one cursor inside one ``database.transaction`` (the whmcs_server module's skeleton opens
+it). Check mode runs the same plan and skips only the writes. The password is stored ``encrypt()``ed with the host's
 ``cc_encryption_hash`` and compared decrypted (encryption is randomised, so ciphertexts always
 differ). Diffs and errors never hold the password.
 """
@@ -20,7 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import MASK, MASK_CHANGED
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.sql import insert_row, update_row
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import transaction
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.errors import WhmcsChangeError
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
     passwords_equal,
     whmcs_encrypt,
@@ -55,19 +56,15 @@ _EMPTY_TEXT_COLUMNS = (
 MANAGED_COLUMNS = ("hostname", "ipaddress", "port", "secure", "username", "maxaccounts", "disabled")
 
 
-class WhmcsServerError(ValueError):
-    """Bad input or a refused change. ``option`` names the parameter at fault, when there is one."""
-
-    def __init__(self, message: str, option: Optional[str] = None) -> None:
-        super().__init__(message)
-        self.option = option
+class WhmcsServerError(WhmcsChangeError):
+    """Bad server input or a refused change. ``option`` names the parameter at fault, when there is one."""
 
 
 class ServerInUseError(WhmcsServerError):
     """state=absent refused: ``services`` tblhosting rows still use the server."""
 
     def __init__(self, message: str, services: int) -> None:
-        super().__init__(message, option="state")
+        super().__init__(message, option="state", details={"services": services})
         self.services = services
 
 
@@ -110,15 +107,23 @@ class ServerSpec:
 
 
 @dataclass
-class ServerResult:
-    changed: bool
-    server_id: Optional[int]
+class ServerPlan:
+    """What apply_server_plan() will do; the public fields are the module's result."""
+
     action: str  # 'create', 'update', 'none', 'delete'
+    server_id: Optional[int]
     changed_fields: List[str]
     password_changed: bool
     before: Dict[str, Any]
     after: Dict[str, Any]
-    services: int = 0
+    spec: Optional[ServerSpec] = field(default=None, repr=False)
+    updates: Dict[str, Any] = field(default_factory=dict)
+    active: int = 0
+    group_state: Optional[Dict[str, Any]] = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_fields)
 
 
 def stored_port(port: Optional[int], secure: bool) -> Optional[int]:
@@ -370,75 +375,64 @@ def _apply_group(cursor: Any, group: ServerGroupSpec, state: Dict[str, Any], ser
         )
 
 
-def ensure_server(
-    connection: Any, spec: ServerSpec, cc_encryption_hash: str, check_mode: bool
-) -> ServerResult:
-    """Create or update the server named ``spec.name`` (and its group) in one transaction."""
-    with transaction(connection) as cursor:
-        row = find_server(cursor, spec.name)
-        server_id = row["id"] if row else None
-        other_active = _other_active_exists(cursor, server_id)
-        wanted = spec.columns()
-        if row is None:
-            action = "create"
-            active = 0 if other_active else 1
-            changed_fields = sorted([*wanted, "password", "active"])
-            password_changed = True
-            before: Dict[str, Any] = {}
-            after = public_view(dict(wanted, name=spec.name, type=SERVER_TYPE, active=active))
-        else:
-            # Never steal the default; take it only when no smartermail server has it.
-            active = 1 if int(row["active"] or 0) == 1 or not other_active else 0
-            current = {column: row[column] for column in MANAGED_COLUMNS}
-            current["maxaccounts"] = int(current["maxaccounts"])
-            current["disabled"] = int(current["disabled"] or 0)
-            updates = {column: value for column, value in wanted.items() if current[column] != value}
-            if active != int(row["active"] or 0):
-                updates["active"] = active
-            password_changed = not passwords_equal(row["password"], spec.password, cc_encryption_hash)
-            changed_fields = sorted(updates) + (["password"] if password_changed else [])
-            action = "update" if changed_fields else "none"
-            before = public_view(row)
-            after = public_view(dict(row, **updates), MASK_CHANGED if password_changed else MASK)
+def plan_server(cursor: Any, spec: ServerSpec, cc_encryption_hash: str) -> ServerPlan:
+    """How to create or update the server named ``spec.name`` (and its group); writes nothing."""
+    row = find_server(cursor, spec.name)
+    server_id = row["id"] if row else None
+    other_active = _other_active_exists(cursor, server_id)
+    wanted = spec.columns()
+    updates: Dict[str, Any] = {}
+    if row is None:
+        action = "create"
+        active = 0 if other_active else 1
+        changed_fields = sorted([*wanted, "password", "active"])
+        password_changed = True
+        before: Dict[str, Any] = {}
+        after = public_view(dict(wanted, name=spec.name, type=SERVER_TYPE, active=active))
+    else:
+        # Never steal the default; take it only when no smartermail server has it.
+        active = 1 if int(row["active"] or 0) == 1 or not other_active else 0
+        current = {column: row[column] for column in MANAGED_COLUMNS}
+        current["maxaccounts"] = int(current["maxaccounts"])
+        current["disabled"] = int(current["disabled"] or 0)
+        updates = {column: value for column, value in wanted.items() if current[column] != value}
+        if active != int(row["active"] or 0):
+            updates["active"] = active
+        password_changed = not passwords_equal(row["password"], spec.password, cc_encryption_hash)
+        changed_fields = sorted(updates) + (["password"] if password_changed else [])
+        action = "update" if changed_fields else "none"
+        before = public_view(row)
+        after = public_view(dict(row, **updates), MASK_CHANGED if password_changed else MASK)
 
-        group_state = _group_state(cursor, spec.group, server_id) if spec.group else None
-        if spec.group:
-            group_changed = (
-                group_state["id"] is None
-                or group_state["fill_type"] != spec.group.fill_type
-                or not group_state["member"]
-            )
-            if group_changed:
-                changed_fields.append("server_group")
-                action = "update" if action == "none" else action
-            if row is not None:
-                before["server_group"] = (
-                    _group_view(spec.group, group_state["fill_type"], group_state["member"])
-                    if group_state["id"] is not None
-                    else None
-                )
-            after["server_group"] = _group_view(spec.group, spec.group.fill_type, True)
-
-        if not check_mode and changed_fields:
-            if row is None:
-                server_id = _insert_server(cursor, spec, cc_encryption_hash, active)
-            else:
-                writes = dict(updates)
-                if password_changed:
-                    writes["password"] = whmcs_encrypt(spec.password, cc_encryption_hash)
-                if writes:
-                    _update_server(cursor, server_id, writes)
-            if spec.group and "server_group" in changed_fields:
-                _apply_group(cursor, spec.group, group_state, server_id)
-        return ServerResult(
-            changed=bool(changed_fields),
-            server_id=server_id,
-            action=action,
-            changed_fields=changed_fields,
-            password_changed=password_changed,
-            before=before,
-            after=after,
+    group_state = _group_state(cursor, spec.group, server_id) if spec.group else None
+    if spec.group and group_state is not None:
+        group_changed = (
+            group_state["id"] is None
+            or group_state["fill_type"] != spec.group.fill_type
+            or not group_state["member"]
         )
+        if group_changed:
+            changed_fields.append("server_group")
+            action = "update" if action == "none" else action
+        if row is not None:
+            before["server_group"] = (
+                _group_view(spec.group, group_state["fill_type"], group_state["member"])
+                if group_state["id"] is not None
+                else None
+            )
+        after["server_group"] = _group_view(spec.group, spec.group.fill_type, True)
+    return ServerPlan(
+        action=action,
+        server_id=server_id,
+        changed_fields=changed_fields,
+        password_changed=password_changed,
+        before=before,
+        after=after,
+        spec=spec,
+        updates=updates,
+        active=active,
+        group_state=group_state,
+    )
 
 
 def count_services(cursor: Any, server_id: int) -> int:
@@ -447,21 +441,40 @@ def count_services(cursor: Any, server_id: int) -> int:
     return int(cursor.fetchone()["n"])
 
 
-def remove_server(connection: Any, name: str, check_mode: bool) -> ServerResult:
-    """Delete the server and its group relations; refuse while services use it."""
+def plan_server_removal(cursor: Any, name: str) -> ServerPlan:
+    """How to delete the server and its group relations; refuses while services use it."""
     name = _text(name, "name", True)
-    with transaction(connection) as cursor:
-        row = find_server(cursor, name)
-        if row is None:
-            return ServerResult(False, None, "none", [], False, {}, {})
-        services = count_services(cursor, row["id"])
-        if services:
-            raise ServerInUseError(
-                "the server %r (id %d) still has %d service(s) in tblhosting; move them to another server "
-                "or terminate and delete them in WHMCS before removing it" % (name, row["id"], services),
-                services,
-            )
-        if not check_mode:
-            cursor.execute("DELETE FROM tblservergroupsrel WHERE serverid = %s", (row["id"],))
-            cursor.execute("DELETE FROM tblservers WHERE id = %s", (row["id"],))
-        return ServerResult(True, row["id"], "delete", ["state"], False, public_view(row), {})
+    row = find_server(cursor, name)
+    if row is None:
+        return ServerPlan("none", None, [], False, {}, {})
+    services = count_services(cursor, row["id"])
+    if services:
+        raise ServerInUseError(
+            "the server %r (id %d) still has %d service(s) in tblhosting; move them to another server "
+            "or terminate and delete them in WHMCS before removing it" % (name, row["id"], services),
+            services,
+        )
+    return ServerPlan("delete", row["id"], ["state"], False, public_view(row), {})
+
+
+def apply_server_plan(cursor: Any, plan: ServerPlan, cc_encryption_hash: str) -> Optional[int]:
+    """Write the plan with ``cursor`` (inside the plan's transaction); returns the server's id."""
+    server_id = plan.server_id
+    if plan.action == "delete":
+        cursor.execute("DELETE FROM tblservergroupsrel WHERE serverid = %s", (server_id,))
+        cursor.execute("DELETE FROM tblservers WHERE id = %s", (server_id,))
+        return server_id
+    spec = plan.spec
+    if spec is None or not plan.changed:
+        return server_id
+    if server_id is None:
+        server_id = _insert_server(cursor, spec, cc_encryption_hash, plan.active)
+    else:
+        writes = dict(plan.updates)
+        if plan.password_changed:
+            writes["password"] = whmcs_encrypt(spec.password, cc_encryption_hash)
+        if writes:
+            _update_server(cursor, server_id, writes)
+    if spec.group and plan.group_state is not None and "server_group" in plan.changed_fields:
+        _apply_group(cursor, spec.group, plan.group_state, server_id)
+    return server_id
