@@ -7,13 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from typing import Any, Dict, Tuple
+
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    WhmcsConfig,
     read_whmcs_config,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import connect
 
 
-def whmcs_argument_spec():
+def whmcs_argument_spec() -> Dict[str, Any]:
     """The options documented in the astral360.smartermail.whmcs doc fragment."""
     return dict(
         whmcs_root=dict(type="path", required=True),
@@ -23,7 +26,7 @@ def whmcs_argument_spec():
     )
 
 
-def open_whmcs(params):
+def open_whmcs(params: Dict[str, Any]) -> Tuple[WhmcsConfig, Any]:
     """Read configuration.php under whmcs_root and connect to its database.
 
     Returns (config, connection). Raises WhmcsConfigError or WhmcsDbError with a sentence that

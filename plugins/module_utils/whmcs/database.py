@@ -18,7 +18,7 @@ import os
 import re
 import ssl
 import traceback
-from typing import Any, Iterator, NamedTuple, Optional
+from typing import Any, Dict, Iterator, NamedTuple, Optional
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import scrub
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
@@ -30,7 +30,7 @@ try:
     import pymysql
     import pymysql.cursors
 except ImportError:  # pragma: no cover - exercised only where pymysql is missing
-    pymysql = None
+    pymysql = None  # type: ignore[assignment]
     HAS_PYMYSQL = False
     PYMYSQL_IMPORT_ERROR: Optional[str] = traceback.format_exc()
 else:
@@ -221,7 +221,7 @@ def connect(config: WhmcsConfig, *, socket: Optional[str] = None, connect_timeou
     host, port, unix_socket = database_address(config, socket)
     unix_socket = unix_socket or _default_socket(host)
     where = _describe_address(host, port, unix_socket)
-    options = {
+    options: Dict[str, Any] = {
         "user": config.db_username,
         "password": config.db_password,
         "database": config.db_name,

@@ -41,7 +41,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
 try:
     import pymysql
 except ImportError:  # pragma: no cover - whmcs_db explains the missing driver
-    pymysql = None
+    pymysql = None  # type: ignore[assignment]
 
 __all__ = [
     "AUTOSETUP_CHOICES",
@@ -371,7 +371,7 @@ def _text(value: Any) -> str:
 
 
 def _product_view(row: Mapping[str, Any]) -> Dict[str, Any]:
-    view = {field: _text(row.get(field)) for field in _PRODUCT_FIELDS}
+    view: Dict[str, Any] = {field: _text(row.get(field)) for field in _PRODUCT_FIELDS}
     view["hidden"] = _text(row.get("hidden")) not in ("", "0")
     view["servergroup"] = int(row.get("servergroup") or 0)
     return view
@@ -629,14 +629,14 @@ def apply_plan(cursor: Any, plan: ProductPlan) -> Tuple[Optional[int], Optional[
         )
     if plan.product_insert is not None:
         product_id = insert_row(cursor, "tblproducts", dict(plan.product_insert, gid=group_id))
-    elif plan.product_update:
+    elif plan.product_update and product_id is not None:
         changes = dict(plan.product_update)
         if "updated_at" in _columns(cursor, "tblproducts"):
             changes["updated_at"] = _now()
         update_row(cursor, "tblproducts", product_id, changes)
     if plan.pricing_insert is not None:
         insert_row(cursor, "tblpricing", dict(plan.pricing_insert, relid=product_id))
-    elif plan.pricing_update:
+    elif plan.pricing_update and plan.pricing_id is not None:
         update_row(cursor, "tblpricing", plan.pricing_id, plan.pricing_update)
     if plan.slug_insert is not None:
         insert_row(

@@ -357,7 +357,8 @@ def _group_state(cursor: Any, group: ServerGroupSpec, server_id: Optional[int]) 
 
 
 def _group_view(group: ServerGroupSpec, fill_type: Optional[int], member: bool) -> Dict[str, Any]:
-    return {"name": group.name, "fill_type": FILL_TYPE_NAMES.get(fill_type, fill_type), "member": member}
+    named = FILL_TYPE_NAMES.get(fill_type, fill_type) if fill_type is not None else None
+    return {"name": group.name, "fill_type": named, "member": member}
 
 
 def _apply_group(cursor: Any, group: ServerGroupSpec, state: Dict[str, Any], server_id: int) -> None:
