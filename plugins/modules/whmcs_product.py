@@ -23,17 +23,12 @@ description:
     C(php) (only the C(WHMCS) constant is defined) and compared with the named options, slot by
     slot. A module with a different number of settings, other types or other defaults is refused,
     so a newer module release cannot silently shift the meaning of C(configoptionN).
+  - Diffs show the product fields, the pricing row and the named module settings.
 author:
   - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
-attributes:
-  check_mode:
-    support: full
-    description: Computes the same plan and writes nothing.
-  diff_mode:
-    support: full
-    description: Shows the product fields, the pricing row and the named module settings before and after.
+  - astral360.smartermail.whmcs_write
 options:
   name:
     description: Product name, unique within O(group).

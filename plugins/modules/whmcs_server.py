@@ -22,18 +22,12 @@ description:
   - Optionally puts the server in a server group (C(tblservergroups) and C(tblservergroupsrel)),
     creating the group when needed.
   - All reads and writes of one call run in one database transaction.
+  - Diffs show the row; the password shows as C(********), with C((changed)) appended when it would change.
 author:
   - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
-attributes:
-  check_mode:
-    support: full
-    description: Computes the same plan and writes nothing.
-  diff_mode:
-    support: full
-    description: Before and after values of the row; the password shows as C(********), with
-      C((changed)) appended when it would change.
+  - astral360.smartermail.whmcs_write
 options:
   name:
     description: The server's name in WHMCS; the key this module finds the row by.

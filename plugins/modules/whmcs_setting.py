@@ -15,17 +15,12 @@ description:
   - Sets the C(tblconfiguration) row O(name) to O(value), creating the row when WHMCS has none.
   - Used by the C(cron) role to switch C(UpdateStatsAuto) on, which the daily
     UpdateServerUsage task (the module's usage import) needs.
+  - Diffs show the old and the new value.
 author:
   - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
   - astral360.smartermail.whmcs
-attributes:
-  check_mode:
-    support: full
-    description: Reads the current value and writes nothing.
-  diff_mode:
-    support: full
-    description: Shows the old and the new value.
+  - astral360.smartermail.whmcs_write
 options:
   name:
     description: The setting name (C(tblconfiguration.setting)), e.g. C(UpdateStatsAuto).
