@@ -192,19 +192,20 @@ class _ImportFinder(ast.NodeVisitor):
             if isinstance(left, ast.Constant) and isinstance(left.value, str):
                 if isinstance(right, ast.Constant) and isinstance(right.value, str):
                     return [left.value + right.value]
-                # "<prefix>." + variable: the variable's values are string literals of this scope.
-                names = [
-                    name
-                    for name in (left.value + text for text in self._scope_strings())
-                    if name in self.known
-                ]
-                return names or (None if is_tracked(left.value) else [])
+                # "<prefix>." + variable: the variable's values are string literals of the
+                # function around the call, else of the whole file (a module-level table).
+                for scope in (self.scopes[-1], self.scopes[0]):
+                    names = [left.value + text for text in _strings(scope) if left.value + text in self.known]
+                    if names:
+                        return names
+                return None if is_tracked(left.value) else []
         return None
 
-    def _scope_strings(self) -> Iterator[str]:
-        for node in ast.walk(self.scopes[-1]):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                yield node.value
+
+def _strings(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
 
 
 def find_imports(sources: dict[str, tuple[str, str]], known: Iterable[str] = ()) -> Findings:
@@ -285,6 +286,13 @@ WRONG_WAY = {
         "def load():\n"
         '    for name in ("verify.model",):\n'
         f'        __import__("{MODULE_UTILS}." + name, fromlist=["x"])\n',
+    ),
+    "__import__ of a name from a module-level table": (
+        _utils("whmcs.facts"),
+        'OPTIONAL = ("verify.report",)\n'
+        "def load():\n"
+        "    for name in OPTIONAL:\n"
+        f'        __import__("{MODULE_UTILS}." + name)\n',
     ),
     "importlib.import_module": (
         f"{PLUGINS}.modules.whmcs_server",
