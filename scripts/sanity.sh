@@ -26,7 +26,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/smw-sanity.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 collection="$work/ansible_collections/astral360/smartermail"
 mkdir -p "$collection"
-for part in galaxy.yml meta plugins roles playbooks extensions README.md CHANGELOG.md; do
+for part in galaxy.yml meta plugins roles playbooks extensions changelogs README.md CHANGELOG.md; do
     [ -e "$repo/$part" ] && cp -a "$repo/$part" "$collection/"
 done
 mkdir -p "$collection/tests"
