@@ -1,13 +1,15 @@
 """module_utils run on the managed hosts' oldest Python, the one tests/config.yml declares.
 
 Two proofs: vermin reads every file and names any syntax or standard-library use newer than that
-Python; and, where that Python is installed, every module is imported with it, bare (no httpx, no
-PyMySQL, nothing but the standard library), as a fresh managed host would.
+Python; and, where that Python is installed, every module is imported with it as a fresh managed
+host would: the standard library and ansible's own module_utils (which Ansible sends with every
+module), but no httpx, no PyMySQL, nothing else installed.
 """
 
 from __future__ import annotations
 
 import glob
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -95,7 +97,7 @@ def interpreter_for(version: str) -> str | None:
 
 
 # Run by the oldest Python: import each module named on the command line from the tree in argv[1].
-# -I -S keep out the environment and every site-packages, so only the standard library is there.
+# -I -S keep out the environment and every site-packages: only the standard library and the tree.
 IMPORT_ALL = """
 import importlib, importlib.util, sys, traceback
 sys.path.insert(0, sys.argv[1])
@@ -120,9 +122,19 @@ def test_every_module_imports_on_the_oldest_python_without_third_party_packages(
             f"no Python {version} on this machine (looked for python{version} on PATH and in "
             f"{PYENV_VERSIONS}/{version}*): the import check needs the managed hosts' oldest Python"
         )
-    # A copy, not a link: that Python must not leave its bytecode caches in the working tree.
+    # Copies, not links: that Python must not leave its bytecode caches in the working tree.
     tree = tmp_path.joinpath(*COLLECTION, "plugins", "module_utils")
     shutil.copytree(MODULE_UTILS, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    # ansible.module_utils as AnsiballZ ships it beside a module: the package under an empty ansible/.
+    ansible_module_utils = importlib.util.find_spec("ansible.module_utils")
+    assert ansible_module_utils is not None and ansible_module_utils.origin
+    (tmp_path / "ansible").mkdir()
+    (tmp_path / "ansible" / "__init__.py").write_text("")
+    shutil.copytree(
+        Path(ansible_module_utils.origin).parent,
+        tmp_path / "ansible" / "module_utils",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     names = module_names()
     result = subprocess.run(
         [python, "-I", "-S", "-c", IMPORT_ALL, str(tmp_path), *names],
