@@ -31,6 +31,8 @@ for part in galaxy.yml meta plugins roles playbooks extensions changelogs README
 done
 mkdir -p "$collection/tests"
 [ -d "$repo/tests/sanity" ] && cp -a "$repo/tests/sanity" "$collection/tests/"
+# config.yml declares the managed hosts' oldest Python (modules: python_requires).
+[ -f "$repo/tests/config.yml" ] && cp -a "$repo/tests/config.yml" "$collection/tests/"
 find "$collection" -name __pycache__ -type d -prune -exec rm -rf {} +
 
 cd "$collection"

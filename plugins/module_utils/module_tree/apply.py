@@ -28,11 +28,14 @@ import shutil
 import tarfile
 import tempfile
 import time
+from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, cast
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     DIR_MODE,
     FILE_MODE,
     MODULE_NAME,
+    Entry,
+    Manifest,
     ModuleTreeError,
     check_relative_path,
     listing_from_manifest,
@@ -56,19 +59,21 @@ _BACKUP_RE = re.compile(r"^%s\d{8}T\d{6}\.\d{6}Z$" % re.escape(BACKUP_PREFIX))
 # releases) counts as left behind once it is an hour old.
 _STAGING_RE = re.compile(r"^%s(?:(\d+)-)?" % re.escape(STAGING_PREFIX))
 STALE_STAGING_SECONDS = 3600
+# What present / absent / restored return: the module's result keys.
+Result = Dict[str, Any]
 _HTACCESS = "# Module backups made by astral360.smartermail: never served.\nRequire all denied\n"
 
 
 class Layout:
     """The paths one host's operation works on."""
 
-    def __init__(self, whmcs_root, backup_dir=None):
+    def __init__(self, whmcs_root: str, backup_dir: Optional[str] = None) -> None:
         self.whmcs_root = whmcs_root
         self.servers_dir = os.path.join(whmcs_root, "modules", "servers")
         self.target = os.path.join(self.servers_dir, MODULE_NAME)
         self.backup_dir = backup_dir or os.path.join(whmcs_root, BACKUP_DIR_NAME)
 
-    def check(self):
+    def check(self) -> None:
         if not os.path.isdir(self.whmcs_root):
             raise ModuleTreeError("whmcs_root %s does not exist or is not a directory" % self.whmcs_root)
         if not os.path.isdir(self.servers_dir):
@@ -82,9 +87,10 @@ class Layout:
             )
 
 
-def resolve_owner(owner, group):
+def resolve_owner(owner: Optional[str], group: Optional[str]) -> Tuple[Optional[int], Optional[int]]:
     """(uid, gid) for whmcs_web_user / whmcs_web_group; None for an option not given."""
-    uid = gid = None
+    uid: Optional[int] = None
+    gid: Optional[int] = None
     if owner:
         try:
             uid = int(owner) if owner.isdigit() else pwd.getpwnam(owner).pw_uid
@@ -98,7 +104,7 @@ def resolve_owner(owner, group):
     return uid, gid
 
 
-def check_can_own(uid, gid):
+def check_can_own(uid: Optional[int], gid: Optional[int]) -> None:
     """Without root, files can only be ours and in one of our groups: say so before any change."""
     if os.geteuid() == 0:
         return
@@ -114,7 +120,7 @@ def check_can_own(uid, gid):
         )
 
 
-def check_writable(path, what):
+def check_writable(path: str, what: str) -> None:
     if not os.access(path, os.W_OK | os.X_OK):
         raise ModuleTreeError(
             "%s %s is not writable (read-only filesystem, immutable flag, or not enough permissions); "
@@ -122,13 +128,13 @@ def check_writable(path, what):
         )
 
 
-def _nearest_existing(path):
+def _nearest_existing(path: str) -> str:
     while not os.path.exists(path):
         path = os.path.dirname(path)
     return path
 
 
-def check_backup_dir(layout):
+def check_backup_dir(layout: Layout) -> None:
     """The backup dir must be creatable/writable and on the target's filesystem (rename(2) needs it)."""
     existing = _nearest_existing(layout.backup_dir)
     if existing == layout.backup_dir and not os.path.isdir(existing):
@@ -141,7 +147,7 @@ def check_backup_dir(layout):
         )
 
 
-def ensure_backup_dir(layout):
+def ensure_backup_dir(layout: Layout) -> str:
     if not os.path.isdir(layout.backup_dir):
         os.makedirs(layout.backup_dir, 0o700)
         os.chmod(layout.backup_dir, 0o700)
@@ -150,7 +156,7 @@ def ensure_backup_dir(layout):
     return layout.backup_dir
 
 
-def list_backups(backup_dir):
+def list_backups(backup_dir: str) -> List[str]:
     """Backup folders, oldest first (their names sort by time)."""
     if not os.path.isdir(backup_dir):
         return []
@@ -160,7 +166,7 @@ def list_backups(backup_dir):
     ]
 
 
-def new_backup_path(backup_dir, now=None):
+def new_backup_path(backup_dir: str, now: Optional[datetime.datetime] = None) -> str:
     moment = now or datetime.datetime.now(datetime.timezone.utc)
     while True:
         path = os.path.join(backup_dir, BACKUP_PREFIX + moment.strftime("%Y%m%dT%H%M%S.%fZ"))
@@ -169,9 +175,10 @@ def new_backup_path(backup_dir, now=None):
         moment += datetime.timedelta(microseconds=1)
 
 
-def prune_backups(backup_dir, keep):
+def prune_backups(backup_dir: str, keep: int) -> Tuple[List[str], List[str]]:
     """Delete backups beyond the newest ``keep``; returns (removed paths, warnings)."""
-    removed, warnings = [], []
+    removed: List[str] = []
+    warnings: List[str] = []
     backups = list_backups(backup_dir)
     for path in backups[: max(len(backups) - keep, 0)]:
         try:
@@ -182,7 +189,7 @@ def prune_backups(backup_dir, keep):
     return removed, warnings
 
 
-def _recorded(result, layout, manifest):
+def _recorded(result: Result, layout: Layout, manifest: Manifest) -> Result:
     """Keep the manifest of what is installed now beside the backups (verify compares with it)."""
     warning = record_installed_manifest(layout.backup_dir, manifest, lambda: ensure_backup_dir(layout))
     if warning:
@@ -190,7 +197,7 @@ def _recorded(result, layout, manifest):
     return result
 
 
-def make_staging(layout):
+def make_staging(layout: Layout) -> str:
     try:
         return tempfile.mkdtemp(prefix="%s%d-" % (STAGING_PREFIX, os.getpid()), dir=layout.servers_dir)
     except OSError as error:
@@ -200,7 +207,7 @@ def make_staging(layout):
         ) from error
 
 
-def _pid_alive(pid):
+def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -210,7 +217,7 @@ def _pid_alive(pid):
     return True
 
 
-def _left_behind(path, pid):
+def _left_behind(path: str, pid: Optional[int]) -> bool:
     if pid is not None:
         return not _pid_alive(pid)
     try:
@@ -219,7 +226,7 @@ def _left_behind(path, pid):
         return False
 
 
-def remove_stale_staging(layout):
+def remove_stale_staging(layout: Layout) -> List[str]:
     """Remove the staging folders a killed run (SIGKILL, crash, lost host) left in modules/servers.
 
     Returns the names removed. A folder whose run is still alive is left alone.
@@ -228,7 +235,7 @@ def remove_stale_staging(layout):
         names = sorted(os.listdir(layout.servers_dir))
     except OSError:
         return []
-    removed = []
+    removed: List[str] = []
     for name in names:
         match = _STAGING_RE.match(name)
         path = os.path.join(layout.servers_dir, name)
@@ -241,7 +248,7 @@ def remove_stale_staging(layout):
     return removed
 
 
-def _clean_left_staging(result, layout):
+def _clean_left_staging(result: Result, layout: Layout) -> Result:
     removed = remove_stale_staging(layout)
     if removed:
         result["changed"] = True
@@ -255,15 +262,15 @@ def _clean_left_staging(result, layout):
     return result
 
 
-def remove_staging(path):
+def remove_staging(path: Optional[str]) -> None:
     if path and os.path.lexists(path):
         shutil.rmtree(path, ignore_errors=True)
 
 
-def extract_archive(archive_path, staging, manifest):
+def extract_archive(archive_path: str, staging: str, manifest: Manifest) -> None:
     """Unpack the controller's archive into ``staging``, checking every path and every checksum."""
     expected = manifest["files"]
-    written = set()
+    written: Set[str] = set()
     with tarfile.open(archive_path, "r:gz") as archive:
         for member in archive:
             name = check_relative_path(member.name.rstrip("/"), "archive %s" % archive_path)
@@ -276,7 +283,8 @@ def extract_archive(archive_path, staging, manifest):
                         "archive %s holds %s, which the manifest does not list" % (archive_path, name)
                     )
                 _makedirs(os.path.dirname(path))
-                digest = _write_member(archive.extractfile(member), path)
+                # extractfile gives None only for members that are not regular files.
+                digest = _write_member(cast(IO[bytes], archive.extractfile(member)), path)
                 if digest != expected[name]:
                     raise ModuleTreeError(
                         "archive %s: %s does not match its manifest checksum" % (archive_path, name)
@@ -296,12 +304,12 @@ def extract_archive(archive_path, staging, manifest):
         _makedirs(os.path.join(staging, rel))
 
 
-def _makedirs(path):
+def _makedirs(path: str) -> None:
     if not os.path.isdir(path):
         os.makedirs(path, 0o700)
 
 
-def _write_member(source, path):
+def _write_member(source: IO[bytes], path: str) -> str:
     digest = hashlib.sha256()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(fd, "wb") as handle:
@@ -311,7 +319,7 @@ def _write_member(source, path):
     return digest.hexdigest()
 
 
-def copy_tree_into(source, staging):
+def copy_tree_into(source: str, staging: str) -> None:
     """Copy a backup's regular files and folders into ``staging`` (links and specials are skipped)."""
     for rel, entry in sorted(scan_tree(source).items()):
         if rel == ".":
@@ -325,7 +333,7 @@ def copy_tree_into(source, staging):
             shutil.copystat(os.path.join(source, rel), os.path.join(staging, rel))
 
 
-def apply_attributes(root, uid, gid):
+def apply_attributes(root: str, uid: Optional[int], gid: Optional[int]) -> None:
     """Files 0644, folders 0755, owner/group when asked (chown skipped when it would be a no-op)."""
     for current, dirnames, filenames in os.walk(root, topdown=False):
         for name in filenames:
@@ -335,7 +343,7 @@ def apply_attributes(root, uid, gid):
     _own_and_mode(root, uid, gid, DIR_MODE)
 
 
-def _own_and_mode(path, uid, gid, mode):
+def _own_and_mode(path: str, uid: Optional[int], gid: Optional[int], mode: int) -> None:
     info = os.lstat(path)
     want_uid = -1 if uid is None or info.st_uid == uid else uid
     want_gid = -1 if gid is None or info.st_gid == gid else gid
@@ -344,7 +352,9 @@ def _own_and_mode(path, uid, gid, mode):
     os.chmod(path, mode)
 
 
-def _diff(layout, current, after_listing, after_label):
+def _diff(
+    layout: Layout, current: Mapping[str, Entry], after_listing: str, after_label: str
+) -> Dict[str, str]:
     return dict(
         before_header="%s (installed)" % layout.target,
         after_header="%s (%s)" % (layout.target, after_label),
@@ -353,7 +363,7 @@ def _diff(layout, current, after_listing, after_label):
     )
 
 
-def _os_failure(action, layout, error):
+def _os_failure(action: str, layout: Layout, error: OSError) -> ModuleTreeError:
     detail = error.strerror or str(error)
     where = getattr(error, "filename", None) or layout.target
     hint = ""
@@ -367,7 +377,16 @@ def _os_failure(action, layout, error):
     )
 
 
-def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mode=False, staged_check=None):
+def present(
+    layout: Layout,
+    manifest: Manifest,
+    uid: Optional[int] = None,
+    gid: Optional[int] = None,
+    keep: int = 3,
+    archive: Optional[str] = None,
+    check_mode: bool = False,
+    staged_check: Optional[Callable[[str], None]] = None,
+) -> Result:
     """Make the target match ``manifest``. Without ``archive`` and with work to do: needs_archive.
 
     ``staged_check(staging_dir)``, when given, inspects the unpacked new tree before it is swapped
@@ -410,12 +429,14 @@ def present(layout, manifest, uid=None, gid=None, keep=3, archive=None, check_mo
     return _recorded(result, layout, manifest)
 
 
-def absent(layout, keep=3, check_mode=False):
+def absent(layout: Layout, keep: int = 3, check_mode: bool = False) -> Result:
     """Move the installed tree to a new backup (nothing to do when it is not installed)."""
     layout.check()
     current = scan_tree(layout.target)
     removed = sorted(rel + "/" if e.kind == "dir" else rel for rel, e in current.items() if rel != ".")
-    result = dict(changed=bool(current), added=[], changed_files=[], removed=removed, fixed_attributes=[])
+    result: Result = dict(
+        changed=bool(current), added=[], changed_files=[], removed=removed, fixed_attributes=[]
+    )
     result.update(backup_path=None, pruned_backups=[], diff=_diff(layout, current, "", "absent"))
     if not current or check_mode:
         return result
@@ -432,7 +453,9 @@ def absent(layout, keep=3, check_mode=False):
     return result
 
 
-def restored(layout, uid=None, gid=None, check_mode=False):
+def restored(
+    layout: Layout, uid: Optional[int] = None, gid: Optional[int] = None, check_mode: bool = False
+) -> Result:
     """Replace the installed tree with a copy of the newest backup (the backup itself stays)."""
     layout.check()
     backups = list_backups(layout.backup_dir)

@@ -16,19 +16,22 @@ import hashlib
 import json
 import os
 import stat
+from typing import Any, Dict, List, Mapping, NoReturn, Optional, Tuple, cast
 
 MODULE_NAME = "smartermail"
 MODULE_ENTRY_FILE = "smartermail.php"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 _CHUNK = 1024 * 1024
+# {"files": {relpath: sha256hex}, "dirs": [relpath, ...]}: plain JSON, as it travels between hosts.
+Manifest = Dict[str, Any]
 
 
 class ModuleTreeError(Exception):
     """A clear, one-sentence failure that names the path or option at fault."""
 
 
-def sha256_file(path):
+def sha256_file(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
@@ -36,7 +39,7 @@ def sha256_file(path):
     return digest.hexdigest()
 
 
-def manifest_digest(manifest):
+def manifest_digest(manifest: Manifest) -> str:
     """A stable sha256 of the whole manifest (what RV(manifest_digest) returns)."""
     canonical = json.dumps(
         {"files": dict(sorted(manifest["files"].items())), "dirs": sorted(manifest["dirs"])},
@@ -46,7 +49,7 @@ def manifest_digest(manifest):
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def validate_manifest(manifest):
+def validate_manifest(manifest: Any) -> None:
     """Refuse a manifest that is not the expected shape or names a path outside the tree."""
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         raise ModuleTreeError("manifest must be a dict with 'files' (path -> sha256) and 'dirs' (list)")
@@ -59,7 +62,7 @@ def validate_manifest(manifest):
         raise ModuleTreeError("manifest has no %s at the top of the module folder" % MODULE_ENTRY_FILE)
 
 
-def check_relative_path(path, where):
+def check_relative_path(path: str, where: str) -> str:
     """A member path must be relative, normalised and stay inside the tree."""
     if not isinstance(path, str) or not path:
         raise ModuleTreeError("%s: empty or non-text path" % where)
@@ -78,7 +81,7 @@ class Entry:
 
     __slots__ = ("gid", "kind", "mode", "sha256", "uid")
 
-    def __init__(self, kind, mode, uid, gid, sha256=None):
+    def __init__(self, kind: str, mode: int, uid: int, gid: int, sha256: Optional[str] = None) -> None:
         self.kind = kind
         self.mode = mode
         self.uid = uid
@@ -86,7 +89,7 @@ class Entry:
         self.sha256 = sha256
 
 
-def _kind(st_mode):
+def _kind(st_mode: int) -> str:
     if stat.S_ISREG(st_mode):
         return "file"
     if stat.S_ISDIR(st_mode):
@@ -96,14 +99,14 @@ def _kind(st_mode):
     return "other"
 
 
-def _entry(path):
+def _entry(path: str) -> Entry:
     info = os.lstat(path)
     kind = _kind(info.st_mode)
     digest = sha256_file(path) if kind == "file" else None
     return Entry(kind, stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid, digest)
 
 
-def scan_tree(root):
+def scan_tree(root: str) -> Dict[str, Entry]:
     """Map relpath -> Entry for everything under ``root`` ("." is the root), never following links.
 
     Returns {} when ``root`` does not exist. Raises OSError when it cannot be read.
@@ -121,24 +124,26 @@ def scan_tree(root):
     return entries
 
 
-def _raise(error):
+def _raise(error: OSError) -> NoReturn:
     raise error
 
 
 class TreePlan:
     """What present would change: files/dirs to add, change (content or type), remove, re-own/re-mode."""
 
-    def __init__(self, added, changed, removed, attributes):
+    def __init__(
+        self, added: List[str], changed: List[str], removed: List[str], attributes: List[str]
+    ) -> None:
         self.added = added
         self.changed = changed
         self.removed = removed
         self.attributes = attributes
 
     @property
-    def in_sync(self):
+    def in_sync(self) -> bool:
         return not (self.added or self.changed or self.removed or self.attributes)
 
-    def as_result(self):
+    def as_result(self) -> Dict[str, Any]:
         return dict(
             added=self.added,
             changed_files=self.changed,
@@ -147,19 +152,22 @@ class TreePlan:
         )
 
 
-def _label(path, kind):
+def _label(path: str, kind: str) -> str:
     return path + "/" if kind == "dir" else path
 
 
-def plan_tree(manifest, current, uid=None, gid=None):
+def plan_tree(
+    manifest: Manifest, current: Mapping[str, Entry], uid: Optional[int] = None, gid: Optional[int] = None
+) -> TreePlan:
     """Compare a manifest with ``scan_tree`` output; uid/gid None means "do not check owner"."""
-    wanted = {".": ("dir", None)}
+    wanted: Dict[str, Tuple[str, Optional[str]]] = {".": ("dir", None)}
     wanted.update((path, ("dir", None)) for path in manifest["dirs"])
     wanted.update((path, ("file", digest)) for path, digest in manifest["files"].items())
     if not current:
         added = [_label(path, kind) for path, (kind, _digest) in sorted(wanted.items()) if path != "."]
         return TreePlan(added, [], [], [])
-    added, changed, removed, attributes = [], [], [], []
+    removed: List[str] = []
+    added, changed, attributes = [], [], []
     for path, (kind, digest) in sorted(wanted.items()):
         have = current.get(path)
         if have is None:
@@ -174,11 +182,11 @@ def plan_tree(manifest, current, uid=None, gid=None):
     return TreePlan(added, changed, removed, attributes)
 
 
-def _under_removed(path, removed):
+def _under_removed(path: str, removed: List[str]) -> bool:
     return any(entry.endswith("/") and path.startswith(entry) for entry in removed)
 
 
-def _wrong_attributes(entry, uid, gid):
+def _wrong_attributes(entry: Entry, uid: Optional[int], gid: Optional[int]) -> bool:
     expected_mode = DIR_MODE if entry.kind == "dir" else FILE_MODE
     if entry.mode != expected_mode:
         return True
@@ -187,28 +195,29 @@ def _wrong_attributes(entry, uid, gid):
     return gid is not None and entry.gid != gid
 
 
-def tree_manifest(current):
+def tree_manifest(current: Mapping[str, Entry]) -> Manifest:
     """The manifest of a scanned tree (regular files and dirs only), e.g. of a backup."""
     files = dict((path, entry.sha256) for path, entry in current.items() if entry.kind == "file")
     dirs = sorted(path for path, entry in current.items() if entry.kind == "dir" and path != ".")
     return {"files": files, "dirs": dirs}
 
 
-def listing_from_manifest(manifest):
+def listing_from_manifest(manifest: Manifest) -> str:
     """Lines for the diff's "after" side: one per path, with a short checksum, no file contents."""
     lines = [path + "/" for path in manifest["dirs"]]
     lines += ["%s  sha256:%s" % (path, digest[:12]) for path, digest in manifest["files"].items()]
     return "".join(line + "\n" for line in sorted(lines))
 
 
-def listing_from_scan(current):
+def listing_from_scan(current: Mapping[str, Entry]) -> str:
     """Lines for the diff's "before" side, in the same format, marking odd modes and entry kinds."""
     lines = []
     for path, entry in current.items():
         if path == ".":
             continue
         if entry.kind == "file":
-            line = "%s  sha256:%s" % (path, entry.sha256[:12])
+            # A file entry always carries its digest (scan_tree computes it).
+            line = "%s  sha256:%s" % (path, cast(str, entry.sha256)[:12])
         elif entry.kind == "dir":
             line = path + "/"
         else:

@@ -18,8 +18,10 @@ import errno
 import json
 import os
 import tempfile
+from typing import Callable, Optional
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    Manifest,
     ModuleTreeError,
     validate_manifest,
 )
@@ -27,11 +29,11 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
 INSTALLED_MANIFEST_NAME = "installed-manifest.json"
 
 
-def installed_manifest_path(backup_dir):
+def installed_manifest_path(backup_dir: str) -> str:
     return os.path.join(backup_dir, INSTALLED_MANIFEST_NAME)
 
 
-def read_installed_manifest(backup_dir):
+def read_installed_manifest(backup_dir: str) -> Optional[Manifest]:
     """The manifest recorded by the last install, or None when there is none.
 
     Raises ModuleTreeError when the file is not a manifest, and OSError when it (or the backup
@@ -54,7 +56,7 @@ def read_installed_manifest(backup_dir):
     return manifest
 
 
-def _same(backup_dir, manifest):
+def _same(backup_dir: str, manifest: Manifest) -> bool:
     try:
         recorded = read_installed_manifest(backup_dir)
     except (OSError, ModuleTreeError):
@@ -66,7 +68,9 @@ def _same(backup_dir, manifest):
     )
 
 
-def record_installed_manifest(backup_dir, manifest, make_backup_dir):
+def record_installed_manifest(
+    backup_dir: str, manifest: Manifest, make_backup_dir: Callable[[], str]
+) -> Optional[str]:
     """Write ``manifest`` atomically unless it is already recorded; a warning sentence or None.
 
     ``make_backup_dir()`` creates the backup folder the step's way (0700, .htaccess) and returns it.
@@ -95,7 +99,7 @@ def record_installed_manifest(backup_dir, manifest, make_backup_dir):
     return None
 
 
-def forget_installed_manifest(backup_dir):
+def forget_installed_manifest(backup_dir: str) -> None:
     """The tree was removed: its manifest no longer describes anything."""
     with contextlib.suppress(OSError):
         os.unlink(installed_manifest_path(backup_dir))

@@ -17,13 +17,14 @@ __metaclass__ = type
 import ctypes
 import errno
 import os
+from typing import Callable, Optional
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _UNSUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP)
 
 
-def _load_renameat2():
+def _load_renameat2() -> Optional[Callable[..., int]]:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         function = libc.renameat2
@@ -37,7 +38,7 @@ def _load_renameat2():
 _renameat2 = _load_renameat2()
 
 
-def exchange(first, second):
+def exchange(first: str, second: str) -> bool:
     """Atomically swap two existing paths. False when the platform cannot; OSError on real errors."""
     if _renameat2 is None:
         return False
@@ -52,14 +53,16 @@ def exchange(first, second):
 class Renamer:
     """The two filesystem calls the swap needs; tests hand in one that fails on purpose."""
 
-    def exchange(self, first, second):
+    def exchange(self, first: str, second: str) -> bool:
         return exchange(first, second)
 
-    def rename(self, source, destination):
+    def rename(self, source: str, destination: str) -> None:
         os.rename(source, destination)
 
 
-def swap_in(staging, target, old_destination, renamer=None):
+def swap_in(
+    staging: str, target: str, old_destination: Optional[str], renamer: Optional[Renamer] = None
+) -> None:
     """Put ``staging`` at ``target``; the previous tree (if any) ends at ``old_destination``.
 
     ``old_destination`` None means the previous tree is left at ``staging`` for the caller to

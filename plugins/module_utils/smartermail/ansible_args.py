@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from typing import Any, Dict, Mapping
+
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     SmarterMailClient,
 )
@@ -19,7 +21,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
 )
 
 
-def smartermail_argument_spec():
+def smartermail_argument_spec() -> Dict[str, Dict[str, Any]]:
     """The connection options documented in the astral360.smartermail.smartermail doc fragment."""
     return dict(
         hostname=dict(type="str", required=True),
@@ -34,7 +36,7 @@ def smartermail_argument_spec():
     )
 
 
-def client_from_params(params):
+def client_from_params(params: Mapping[str, Any]) -> SmarterMailClient:
     """Build a SmarterMailClient from validated module parameters."""
     return SmarterMailClient(
         params["hostname"],
@@ -49,7 +51,7 @@ def client_from_params(params):
     )
 
 
-def failed_stage(error):
+def failed_stage(error: BaseException) -> str:
     """Which link of the chain an error points at: config, port, tls, api or credentials."""
     if isinstance(error, SmarterMailConfigError):
         return "config"

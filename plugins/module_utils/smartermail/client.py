@@ -17,6 +17,8 @@ __metaclass__ = type
 import os
 import ssl
 import threading
+from types import TracebackType
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
 from urllib.parse import quote
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import (
@@ -36,6 +38,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailAuthError,
     SmarterMailConfigError,
+    SmarterMailError,
     SmarterMailInvalidNameError,
     SmarterMailNotFoundError,
     SmarterMailPasswordChangeRequiredError,
@@ -55,6 +58,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.url import (
     API_PREFIX,
+    PortOption,
     build_base_url,
     endpoint_label,
 )
@@ -68,6 +72,8 @@ __all__ = [
 ]
 
 USER_AGENT = "astral360-smartermail-client/1"
+# A JSON object as the API sends and receives it.
+JsonObject = Dict[str, Any]
 
 
 class SmarterMailClient:
@@ -75,18 +81,18 @@ class SmarterMailClient:
 
     def __init__(
         self,
-        hostname,
-        port=None,
-        secure=True,
-        username="",
-        password="",
+        hostname: str,
+        port: PortOption = None,
+        secure: bool = True,
+        username: Optional[str] = "",
+        password: Optional[str] = "",
         *,
-        verify_tls=True,
-        ca_file=None,
-        connect_timeout=10.0,
-        timeout=30.0,
-        transport=None,
-    ):
+        verify_tls: bool = True,
+        ca_file: Optional[str] = None,
+        connect_timeout: float = 10.0,
+        timeout: float = 30.0,
+        transport: "Optional[httpx.BaseTransport]" = None,
+    ) -> None:
         if not HAS_HTTPX:
             raise SmarterMailConfigError(
                 "The Python library httpx is required to talk to SmarterMail (pip install httpx): %s"
@@ -97,7 +103,8 @@ class SmarterMailClient:
         self.secure = bool(secure)
         self.username = username or ""
         self._password = password or ""
-        self._secrets = ()  # replaced as a whole, so readers in other threads never see it change
+        # replaced as a whole, so readers in other threads never see it change
+        self._secrets: Tuple[str, ...] = ()
         self._remember_secret(self._password)
         self.connect_timeout = _positive_seconds("connect_timeout", connect_timeout)
         self.timeout = _positive_seconds("timeout", timeout)
@@ -112,26 +119,34 @@ class SmarterMailClient:
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         )
         self._lock = threading.RLock()
-        self._access_token = None
-        self._refresh_token = None
-        self._login_result = None
-        self._login_error = None  # credentials rejected: remembered, never retried
-        self._login_blocker = None  # 2FA or forced password change: token unusable
-        self._session_error = None  # session ended (refresh refused): no automatic password login
+        self._access_token: Optional[str] = None
+        self._refresh_token: Optional[str] = None
+        self._login_result: Optional[LoginResult] = None
+        # credentials rejected: remembered, never retried
+        self._login_error: Optional[SmarterMailAuthError] = None
+        # 2FA or forced password change: token unusable
+        self._login_blocker: Optional[SmarterMailAuthError] = None
+        # session ended (refresh refused): no automatic password login
+        self._session_error: Optional[SmarterMailError] = None
 
     # ----- lifecycle -------------------------------------------------------------------------
 
-    def __enter__(self):
+    def __enter__(self) -> "SmarterMailClient":
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Close the HTTP connections (does not log out; see logout())."""
         self._http.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "SmarterMailClient(base_url=%r, username=%r, logged_in=%r)" % (
             self.base_url,
             self.username,
@@ -139,21 +154,21 @@ class SmarterMailClient:
         )
 
     @property
-    def logged_in(self):
+    def logged_in(self) -> bool:
         return self._access_token is not None
 
     @property
-    def last_login(self):
+    def last_login(self) -> Optional[LoginResult]:
         """The LoginResult of the last successful login, or None."""
         return self._login_result
 
     # ----- unauthenticated calls --------------------------------------------------------------
 
-    def login_settings(self):
+    def login_settings(self) -> JsonObject:
         """GET auth/login-settings: the login page's settings (no authentication)."""
         return self._call("GET", "auth/login-settings", "read the login settings", auth=False)
 
-    def about(self):
+    def about(self) -> JsonObject:
         """GET licensing/about: ``version``, ``edition``, ``enterpriseFunctionality`` (no authentication)."""
         call = self._new_call("licensing/about", "read the server version")
         payload = self._finish(call, "GET", None, None, allow_empty=False)
@@ -166,7 +181,7 @@ class SmarterMailClient:
 
     # ----- authentication ---------------------------------------------------------------------
 
-    def login(self):
+    def login(self) -> LoginResult:
         """POST auth/authenticate-user once. Returns a LoginResult; raises SmarterMailAuthError.
 
         A rejected login is remembered: calling login() again raises the same error without
@@ -206,7 +221,7 @@ class SmarterMailClient:
                     self._refresh_token = refresh_token
             return result
 
-    def refresh(self):
+    def refresh(self) -> None:
         """POST auth/refresh-token with the rotating refresh token; raises SmarterMailAuthError."""
         with self._lock:
             call = self._new_call("auth/refresh-token", "refresh the session", kind=KIND_REFRESH)
@@ -232,7 +247,7 @@ class SmarterMailClient:
                 self._remember_secret(rotated)
                 self._refresh_token = rotated
 
-    def logout(self):
+    def logout(self) -> None:
         """POST auth/logout-user; forgets the tokens. A session that already expired is fine."""
         with self._lock:
             token = self._access_token
@@ -248,13 +263,13 @@ class SmarterMailClient:
 
     # ----- system administrator: domains ------------------------------------------------------
 
-    def list_domains(self):
+    def list_domains(self) -> List[JsonObject]:
         """GET settings/sysadmin/domains -> the ``data`` list of domain objects."""
         call = self._new_call("settings/sysadmin/domains", "list domains")
         payload = self._authorized(call, "GET")
         return _list_of_objects(call, payload, "data")
 
-    def get_domain(self, name):
+    def get_domain(self, name: str) -> Optional[JsonObject]:
         """GET settings/sysadmin/domain/{name} -> ``domainData``, or None when the domain does not exist."""
         call = self._new_call("settings/sysadmin/domain/" + _domain_segment(name), "read domain %r" % name)
         try:
@@ -267,17 +282,17 @@ class SmarterMailClient:
 
     def add_domain(
         self,
-        name,
+        name: str,
         *,
-        path,
-        admin_username,
-        admin_password,
-        hostname=None,
-        user_limit=0,
-        max_size=0,
-        alias_limit=0,
-        list_limit=0,
-    ):
+        path: str,
+        admin_username: str,
+        admin_password: str,
+        hostname: Optional[str] = None,
+        user_limit: int = 0,
+        max_size: int = 0,
+        alias_limit: int = 0,
+        list_limit: int = 0,
+    ) -> None:
         """POST settings/sysadmin/domain-put with the body the WHMCS module sends.
 
         ``max_size`` is in bytes (0 = unlimited); the limits use 0 for unlimited.
@@ -304,7 +319,7 @@ class SmarterMailClient:
         call = self._new_call("settings/sysadmin/domain-put", "create domain %r" % name)
         self._authorized(call, "POST", body, allow_empty=True)
 
-    def get_domain_settings(self, name):
+    def get_domain_settings(self, name: str) -> JsonObject:
         """GET settings/sysadmin/domain-settings/{name} -> ``domainSettings``."""
         call = self._new_call(
             "settings/sysadmin/domain-settings/" + _domain_segment(name),
@@ -313,7 +328,7 @@ class SmarterMailClient:
         payload = self._authorized(call, "GET")
         return require_type(call, payload, "domainSettings", dict)
 
-    def set_domain_settings(self, name, settings):
+    def set_domain_settings(self, name: str, settings: JsonObject) -> None:
         """POST settings/sysadmin/domain-settings/{name} with only the keys to change (server merges)."""
         if not isinstance(settings, dict):
             raise SmarterMailConfigError(
@@ -325,7 +340,7 @@ class SmarterMailClient:
         )
         self._authorized(call, "POST", {"domainSettings": settings}, allow_empty=True)
 
-    def manage_domain(self, name):
+    def manage_domain(self, name: str) -> JsonObject:
         """POST settings/sysadmin/manage-domain/{name} -> impersonation answer (impersonateAccessToken)."""
         call = self._new_call(
             "settings/sysadmin/manage-domain/" + _domain_segment(name), "impersonate domain %r" % name
@@ -336,7 +351,7 @@ class SmarterMailClient:
         self._remember_secret(payload.get("impersonateRefreshToken"))
         return payload
 
-    def delete_domain(self, name, delete_files):
+    def delete_domain(self, name: str, delete_files: bool) -> None:
         """POST settings/sysadmin/domain-delete/{name}/{true|false}; true also removes the domain's files."""
         flag = "true" if delete_files else "false"
         call = self._new_call(
@@ -344,7 +359,7 @@ class SmarterMailClient:
         )
         self._authorized(call, "POST", {}, allow_empty=True)
 
-    def list_domain_users(self, name):
+    def list_domain_users(self, name: str) -> List[JsonObject]:
         """GET settings/sysadmin/list-users/{name} -> the ``userData`` list."""
         call = self._new_call(
             "settings/sysadmin/list-users/" + _domain_segment(name), "list the users of domain %r" % name
@@ -354,20 +369,37 @@ class SmarterMailClient:
 
     # ----- plumbing ---------------------------------------------------------------------------
 
-    def _call(self, method, path, action, auth=True, body=None, allow_empty=False):
+    def _call(
+        self,
+        method: str,
+        path: str,
+        action: str,
+        auth: bool = True,
+        body: Optional[JsonObject] = None,
+        allow_empty: bool = False,
+    ) -> JsonObject:
         call = self._new_call(path, action)
         if auth:
             return self._authorized(call, method, body, allow_empty=allow_empty)
         return self._finish(call, method, None, body, allow_empty=allow_empty)
 
-    def _new_call(self, path, action, kind="api"):
+    def _new_call(self, path: str, action: str, kind: str = "api") -> Call:
         return Call(self.endpoint, API_PREFIX + path, action, kind, self.username, self._scrub)
 
-    def _finish(self, call, method, token, body, allow_empty=False):
+    def _finish(
+        self,
+        call: Call,
+        method: str,
+        token: Optional[str],
+        body: Optional[JsonObject],
+        allow_empty: bool = False,
+    ) -> JsonObject:
         status, content_type, raw = self._send(call, method, token, body)
         return interpret(call, status, content_type, raw, allow_empty=allow_empty)
 
-    def _authorized(self, call, method, body=None, allow_empty=False):
+    def _authorized(
+        self, call: Call, method: str, body: Optional[JsonObject] = None, allow_empty: bool = False
+    ) -> JsonObject:
         """Send with the Bearer token; on 401 refresh once and replay once."""
         token = self._ensure_token()
         status, content_type, raw = self._send(call, method, token, body)
@@ -376,7 +408,7 @@ class SmarterMailClient:
             status, content_type, raw = self._send(call, method, token, body)
         return interpret(call, status, content_type, raw, allow_empty=allow_empty)
 
-    def _ensure_token(self):
+    def _ensure_token(self) -> Optional[str]:
         with self._lock:
             if self._login_blocker is not None:
                 raise self._login_blocker
@@ -388,7 +420,7 @@ class SmarterMailClient:
                     raise self._login_blocker
             return self._access_token
 
-    def _token_after_401(self, call, used_token):
+    def _token_after_401(self, call: Call, used_token: Optional[str]) -> Optional[str]:
         with self._lock:
             if self._access_token is not None and self._access_token != used_token:
                 return self._access_token  # another thread refreshed meanwhile
@@ -399,10 +431,12 @@ class SmarterMailClient:
             self.refresh()
             return self._access_token
 
-    def _send(self, call, method, token, body):
+    def _send(
+        self, call: Call, method: str, token: Optional[str], body: Optional[JsonObject]
+    ) -> Tuple[int, str, bytes]:
         """One HTTP exchange -> (status, content type, body bytes capped at MAX_BODY_BYTES)."""
         headers = {"Authorization": "Bearer " + token} if token else None
-        failure = None
+        failure: SmarterMailError  # set by whichever handler caught the failure
         try:
             with self._http.stream(method, call.path, json=body, headers=headers) as response:
                 raw = _read_capped(call, response)
@@ -413,49 +447,52 @@ class SmarterMailClient:
             failure = protocol_error(call, 200, "an unreadable body (%s)" % type(exc).__name__)
         raise failure from None
 
-    def _blocker_for(self, call, result):
+    def _blocker_for(self, call: Call, result: LoginResult) -> Optional[SmarterMailAuthError]:
         if result.two_factor_required:
-            return call.error(
-                SmarterMailTwoFactorRequiredError,
-                "SmarterMail at %s requires two-factor authentication for user %r: the API cannot use this "
-                "account. Use a system administrator account without two-factor authentication."
-                % (self.endpoint, self.username),
-                status=200,
-            )
+            return self._two_factor_error(call)
         if result.change_password_needed:
-            return call.error(
-                SmarterMailPasswordChangeRequiredError,
-                "SmarterMail at %s requires user %r to change the password before the API can be used: log "
-                "in to the web interface once, change it, and update the stored password."
-                % (self.endpoint, self.username),
-                status=200,
-            )
+            return self._password_change_error(call)
         return None
 
-    def _specific_login_error(self, call, err):
+    def _two_factor_error(self, call: Call) -> SmarterMailTwoFactorRequiredError:
+        return call.error(
+            SmarterMailTwoFactorRequiredError,
+            "SmarterMail at %s requires two-factor authentication for user %r: the API cannot use this "
+            "account. Use a system administrator account without two-factor authentication."
+            % (self.endpoint, self.username),
+            status=200,
+        )
+
+    def _password_change_error(self, call: Call) -> SmarterMailPasswordChangeRequiredError:
+        return call.error(
+            SmarterMailPasswordChangeRequiredError,
+            "SmarterMail at %s requires user %r to change the password before the API can be used: log "
+            "in to the web interface once, change it, and update the stored password."
+            % (self.endpoint, self.username),
+            status=200,
+        )
+
+    def _specific_login_error(self, call: Call, err: SmarterMailAuthError) -> SmarterMailAuthError:
         """Keep a refused login as is, unless its code says 2FA or forced password change."""
+        blocker: SmarterMailAuthError
         if is_two_factor_code(err.code):
-            blocker = self._blocker_for(call, _flags(two_factor=True))
+            blocker = self._two_factor_error(call)
         elif is_change_password_code(err.code):
-            blocker = self._blocker_for(call, _flags(change_password=True))
+            blocker = self._password_change_error(call)
         else:
             return err
         blocker.status = err.status
         blocker.code = err.code
         return blocker
 
-    def _remember_secret(self, secret):
+    def _remember_secret(self, secret: Optional[str]) -> None:
         self._secrets = usable_secrets((*self._secrets, secret))
 
-    def _scrub(self, text):
+    def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)
 
 
-def _flags(two_factor=False, change_password=False):
-    return LoginResult("", False, False, change_password, two_factor, None)
-
-
-def _read_capped(call, response):
+def _read_capped(call: Call, response: "httpx.Response") -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise protocol_error(call, response.status_code, "a body larger than %d bytes" % MAX_BODY_BYTES)
@@ -469,14 +506,14 @@ def _read_capped(call, response):
     return b"".join(chunks)
 
 
-def _list_of_objects(call, payload, key):
+def _list_of_objects(call: Call, payload: Mapping[str, Any], key: str) -> List[JsonObject]:
     items = require_type(call, payload, key, list)
     if not all(isinstance(item, dict) for item in items):
         raise protocol_error(call, 200, "a %s list whose items are not objects" % key)
     return items
 
 
-def _domain_segment(name):
+def _domain_segment(name: str) -> str:
     """Percent-encode a domain name for a URL path; refuse names that cannot be one."""
     if not isinstance(name, str) or not name or len(name) > 253 or name in (".", ".."):
         raise SmarterMailInvalidNameError(
@@ -489,13 +526,13 @@ def _domain_segment(name):
     return quote(name, safe="")
 
 
-def _positive_seconds(option, value):
+def _positive_seconds(option: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise SmarterMailConfigError("%s must be a positive number of seconds, not %r." % (option, value))
     return float(value)
 
 
-def _tls_verify(secure, verify_tls, ca_file):
+def _tls_verify(secure: bool, verify_tls: bool, ca_file: Optional[str]) -> Union[bool, ssl.SSLContext]:
     """httpx's ``verify``: an SSLContext trusting ca_file only, the system store, or False (opt-in)."""
     if not secure:
         return False  # plain HTTP: no TLS, so skip loading a CA store nobody would use
@@ -504,7 +541,7 @@ def _tls_verify(secure, verify_tls, ca_file):
     return trust_context(ca_file)
 
 
-def trust_context(ca_file=None):
+def trust_context(ca_file: Optional[str] = None) -> ssl.SSLContext:
     """The trust every SmarterMail connection uses: ca_file only, else the system store plus certifi.
 
     The verify checks' own TLS probe uses it too, so a probe and the client never disagree.

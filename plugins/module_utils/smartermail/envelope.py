@@ -13,11 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailApiUnavailableError,
     SmarterMailAuthError,
     SmarterMailConflictError,
+    SmarterMailError,
     SmarterMailInvalidNameError,
     SmarterMailNotFoundError,
     SmarterMailPermissionError,
@@ -34,6 +36,11 @@ KIND_API = "api"
 KIND_LOGIN = "login"
 KIND_REFRESH = "refresh"
 
+# The error class Call.error builds (and returns, typed as that class).
+ErrorT = TypeVar("ErrorT", bound=SmarterMailError)
+# The type require_type checks for (and returns the value as).
+ValueT = TypeVar("ValueT")
+
 IDS_HINT = (
     "Do not retry in a loop: SmarterMail's intrusion detection blocks the caller's IP after repeated "
     "failed logins."
@@ -43,7 +50,15 @@ IDS_HINT = (
 class Call:
     """What was being done, for error sentences: endpoint (host:port), path, action, account."""
 
-    def __init__(self, endpoint, path, action, kind=KIND_API, username="", scrub=None):
+    def __init__(
+        self,
+        endpoint: str,
+        path: str,
+        action: str,
+        kind: str = KIND_API,
+        username: str = "",
+        scrub: Optional[Callable[[str], str]] = None,
+    ) -> None:
         self.endpoint = endpoint
         self.path = path
         self.action = action
@@ -51,7 +66,15 @@ class Call:
         self.username = username
         self.scrub = scrub or (lambda text: text)
 
-    def error(self, cls, sentence, status=None, code=None, detail=None, **extra):
+    def error(
+        self,
+        cls: Type[ErrorT],
+        sentence: str,
+        status: Optional[int] = None,
+        code: Optional[str] = None,
+        detail: Optional[str] = None,
+        **extra: Any,
+    ) -> ErrorT:
         """Build an error of class cls; every text goes through the secret scrubber first."""
         return cls(
             self.scrub(sentence),
@@ -64,7 +87,7 @@ class Call:
         )
 
 
-def body_kind(content_type, body):
+def body_kind(content_type: Optional[str], body: bytes) -> Tuple[str, Any]:
     """Classify a body: 'empty', 'html', 'json' (parsed value returned too) or 'malformed'."""
     stripped = body.strip()
     if not stripped:
@@ -81,7 +104,7 @@ def body_kind(content_type, body):
         return "malformed", None
 
 
-def message_code(payload):
+def message_code(payload: Any) -> Optional[str]:
     """The ``message`` code of a JSON object, or None when absent, empty or not a string."""
     if not isinstance(payload, dict):
         return None
@@ -91,7 +114,9 @@ def message_code(payload):
     return message.strip()[:_MAX_CODE_CHARS]
 
 
-def interpret(call, status, content_type, body, allow_empty=False):
+def interpret(
+    call: Call, status: int, content_type: Optional[str], body: bytes, allow_empty: bool = False
+) -> Dict[str, Any]:
     """Return the JSON object of a successful answer, or raise the typed error the answer means."""
     kind, payload = body_kind(content_type, body)
     if 300 <= status < 400:
@@ -138,7 +163,7 @@ def interpret(call, status, content_type, body, allow_empty=False):
     return payload
 
 
-def refusal(call, status, code):
+def refusal(call: Call, status: int, code: Optional[str]) -> SmarterMailError:
     """The typed error for a 4xx or a success:false answer, read by call kind, status and code."""
     upper = (code or "").upper()
     shown = " (%s)" % code if code else ""
@@ -208,7 +233,7 @@ def refusal(call, status, code):
     )
 
 
-def _server_error(call, status, code):
+def _server_error(call: Call, status: int, code: Optional[str]) -> SmarterMailServerError:
     return call.error(
         SmarterMailServerError,
         "SmarterMail at %s failed with HTTP %d while trying to %s%s: check that the SmarterMail service "
@@ -219,7 +244,7 @@ def _server_error(call, status, code):
     )
 
 
-def _protocol(call, status, what):
+def _protocol(call: Call, status: int, what: str) -> SmarterMailProtocolError:
     return call.error(
         SmarterMailProtocolError,
         "%s answered %s (HTTP %d) with %s: this is not how the SmarterMail API answers; check that the "
@@ -229,12 +254,14 @@ def _protocol(call, status, what):
     )
 
 
-def protocol_error(call, status, what):
+def protocol_error(call: Call, status: int, what: str) -> SmarterMailProtocolError:
     """A SmarterMailProtocolError for a structurally wrong answer (used for payload type checks)."""
     return _protocol(call, status, what)
 
 
-def require_type(call, payload, key, expected, status=200):
+def require_type(
+    call: Call, payload: Mapping[str, Any], key: str, expected: Type[ValueT], status: int = 200
+) -> ValueT:
     """Return payload[key] when it has the expected type, else raise SmarterMailProtocolError."""
     value = payload.get(key)
     if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):

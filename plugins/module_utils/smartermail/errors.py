@@ -19,11 +19,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from typing import Any, Optional
+
 
 class SmarterMailError(Exception):
     """Base class of every error the SmarterMail client raises."""
 
-    def __init__(self, sentence, status=None, code=None, path=None, endpoint=None, detail=None):
+    def __init__(
+        self,
+        sentence: str,
+        status: Optional[int] = None,
+        code: Optional[str] = None,
+        path: Optional[str] = None,
+        endpoint: Optional[str] = None,
+        detail: Optional[str] = None,
+    ) -> None:
         super(SmarterMailError, self).__init__(sentence)
         self.sentence = sentence
         self.status = status
@@ -33,14 +43,14 @@ class SmarterMailError(Exception):
         self.detail = detail
 
     @property
-    def url_path(self):
+    def url_path(self) -> Optional[str]:
         """Alias of ``path``."""
         return self.path
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.sentence
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "%s(%r, status=%r, code=%r, path=%r)" % (
             type(self).__name__,
             self.sentence,
@@ -57,7 +67,7 @@ class SmarterMailConfigError(SmarterMailError):
 class SmarterMailConnectError(SmarterMailError):
     """No usable TCP connection. ``kind`` is one of CONNECT_KINDS."""
 
-    def __init__(self, sentence, kind, **kwargs):
+    def __init__(self, sentence: str, kind: str, **kwargs: Any) -> None:
         super(SmarterMailConnectError, self).__init__(sentence, **kwargs)
         self.kind = kind
 
@@ -68,7 +78,7 @@ CONNECT_KINDS = ("dns", "refused", "timeout", "unreachable", "reset")
 class SmarterMailTLSError(SmarterMailError):
     """The TLS handshake failed. ``kind`` is one of TLS_KINDS."""
 
-    def __init__(self, sentence, kind, **kwargs):
+    def __init__(self, sentence: str, kind: str, **kwargs: Any) -> None:
         super(SmarterMailTLSError, self).__init__(sentence, **kwargs)
         self.kind = kind
 

@@ -14,6 +14,7 @@ __metaclass__ = type
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any, Mapping, Optional
 
 _ISO_UTC = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$"
@@ -31,15 +32,15 @@ class LoginResult:
     is_domain_admin: bool
     change_password_needed: bool
     two_factor_required: bool
-    access_token_expiration: "datetime.datetime | None"
+    access_token_expiration: Optional[datetime.datetime]
 
     @property
-    def usable(self):
+    def usable(self) -> bool:
         """True when the token can call the API (no 2FA step, no forced password change)."""
         return not (self.change_password_needed or self.two_factor_required)
 
 
-def parse_expiration(value):
+def parse_expiration(value: Any) -> Optional[datetime.datetime]:
     """Parse SmarterMail's ISO-8601 UTC time (7 fractional digits, 'Z'); None when absent or odd."""
     if not isinstance(value, str):
         return None
@@ -61,22 +62,22 @@ def parse_expiration(value):
     return moment.astimezone(datetime.timezone.utc)
 
 
-def _code_head(message):
+def _code_head(message: Any) -> str:
     """The first pipe-separated part of a message code, upper case ('' when there is none)."""
     if not isinstance(message, str):
         return ""
     return message.split("|", 1)[0].strip().upper()
 
 
-def is_two_factor_code(message):
+def is_two_factor_code(message: Any) -> bool:
     return _code_head(message) in TWO_FACTOR_CODES
 
 
-def is_change_password_code(message):
+def is_change_password_code(message: Any) -> bool:
     return _code_head(message) in CHANGE_PASSWORD_CODES
 
 
-def login_result(payload, requested_username):
+def login_result(payload: Mapping[str, Any], requested_username: str) -> LoginResult:
     """Build a LoginResult from a successful authenticate-user answer."""
     message = payload.get("message")
     username = payload.get("username")

@@ -14,20 +14,26 @@ __metaclass__ = type
 import errno
 import socket
 import ssl
+from typing import TYPE_CHECKING, List, Optional, Sequence, Type, TypeVar
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConnectError,
+    SmarterMailError,
     SmarterMailTimeoutError,
     SmarterMailTLSError,
 )
+
+if TYPE_CHECKING:  # annotations only: envelope.py does not need this module at runtime
+    from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.envelope import Call
 
 try:
     import httpx
 
     HAS_HTTPX = True
-    HTTPX_IMPORT_ERROR = None
+    HTTPX_IMPORT_ERROR: Optional[ImportError] = None
 except ImportError as _import_error:  # pragma: no cover - exercised only without httpx
-    httpx = None
+    # Callers check HAS_HTTPX before they touch the module, so None never reaches an attribute access.
+    httpx = None  # type: ignore[assignment]
     HAS_HTTPX = False
     HTTPX_IMPORT_ERROR = _import_error
 
@@ -42,29 +48,32 @@ _PLAIN_HTTP_REASONS = (
     "HTTP_REQUEST",
 )
 _UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN)
+ExcT = TypeVar("ExcT", bound=BaseException)
 
 
-def cause_chain(exc):
+def cause_chain(exc: Optional[BaseException]) -> List[BaseException]:
     """The exception and everything it was raised from, outermost first (cycle-safe)."""
-    seen = []
+    seen: List[BaseException] = []
     while exc is not None and all(exc is not other for other in seen):
         seen.append(exc)
         exc = exc.__cause__ or exc.__context__
     return seen
 
 
-def _first(chain, cls):
+def _first(chain: Sequence[BaseException], cls: Type[ExcT]) -> Optional[ExcT]:
     for exc in chain:
         if isinstance(exc, cls):
             return exc
     return None
 
 
-def _text(exc):
+def _text(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def explain_transport_error(exc, call, secure, connect_timeout, timeout):
+def explain_transport_error(
+    exc: BaseException, call: "Call", secure: bool, connect_timeout: float, timeout: float
+) -> SmarterMailError:
     """Map an httpx.TransportError (and its cause chain) to a SmarterMail error for ``call``."""
     chain = cause_chain(exc)
     where = call.endpoint
@@ -126,7 +135,9 @@ def explain_transport_error(exc, call, secure, connect_timeout, timeout):
     )
 
 
-def _tls_error(chain, call, secure, detail):
+def _tls_error(
+    chain: Sequence[BaseException], call: "Call", secure: bool, detail: str
+) -> Optional[SmarterMailTLSError]:
     """A SmarterMailTLSError when the chain holds an OpenSSL failure, else None."""
     where = call.endpoint
     verify = _first(chain, ssl.SSLCertVerificationError)

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import ipaddress
 import re
+from typing import Optional, Union
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConfigError,
@@ -23,14 +24,16 @@ DEFAULT_SECURE_PORT = 443
 DEFAULT_PLAIN_PORT = 9998
 _SCHEME_PORTS = {"https": 443, "http": 80}
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+# A port as the caller gives it: None (the default), a number, or digits in a string.
+PortOption = Optional[Union[int, str]]
 
 
-def default_port(secure):
+def default_port(secure: bool) -> int:
     """The module's default port for the scheme: 443 with TLS, 9998 without."""
     return DEFAULT_SECURE_PORT if secure else DEFAULT_PLAIN_PORT
 
 
-def validate_port(port, secure):
+def validate_port(port: PortOption, secure: bool) -> int:
     """Return the effective port (None means the default); reject anything not in 1..65535."""
     if port is None:
         return default_port(secure)
@@ -48,7 +51,7 @@ def validate_port(port, secure):
     return port
 
 
-def normalize_hostname(hostname):
+def normalize_hostname(hostname: str) -> str:
     """Return the host as it goes in a URL: IPv6 bracketed, IDN as punycode, lowercase.
 
     Raises SmarterMailConfigError for a scheme, a path, a port, credentials or spaces, with a
@@ -95,7 +98,7 @@ def normalize_hostname(hostname):
     return ascii_host
 
 
-def _as_ipv6(hostname):
+def _as_ipv6(hostname: str) -> Optional[str]:
     """The compressed IPv6 address when hostname is an IPv6 literal (bare or bracketed), else None."""
     bracketed = hostname.startswith("[") or hostname.endswith("]")
     candidate = hostname[1:-1] if hostname.startswith("[") and hostname.endswith("]") else hostname
@@ -111,7 +114,7 @@ def _as_ipv6(hostname):
         return None
 
 
-def build_base_url(hostname, port, secure):
+def build_base_url(hostname: str, port: PortOption, secure: bool) -> str:
     """``scheme://host[:port]`` (no trailing slash); the port is omitted when it is the scheme's own."""
     scheme = "https" if secure else "http"
     host = normalize_hostname(hostname)
@@ -121,6 +124,6 @@ def build_base_url(hostname, port, secure):
     return "%s://%s:%d" % (scheme, host, effective)
 
 
-def endpoint_label(hostname, port, secure):
+def endpoint_label(hostname: str, port: PortOption, secure: bool) -> str:
     """``host:port`` with the port always shown, for error sentences."""
     return "%s:%d" % (normalize_hostname(hostname), validate_port(port, secure))

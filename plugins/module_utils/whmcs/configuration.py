@@ -149,7 +149,9 @@ def read_whmcs_config(
     """
     config_path = config_file_path(path)
     source_text = _read_text(config_path)
-    variables, unevaluated, source = None, {}, "php"
+    variables: Optional[Dict[str, Any]] = None
+    unevaluated: Dict[str, Tuple[int, str]] = {}
+    source = "php"
     if prefer_php:
         variables = _read_with_php(config_path, php_binary)
     if variables is None:

@@ -16,7 +16,7 @@ from __future__ import absolute_import, annotations, division, print_function
 __metaclass__ = type
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NoReturn, Optional, Tuple
 
 
 class WhmcsConfigError(Exception):
@@ -42,7 +42,7 @@ _SIMPLE_ESCAPES = {
 class _Token:
     __slots__ = ("kind", "line", "text", "value")
 
-    def __init__(self, kind, text, line, value=None):
+    def __init__(self, kind: str, text: str, line: int, value: Any = None) -> None:
         self.kind = kind  # variable | string | number | name | punct | unevaluable_string
         self.text = text
         self.line = line
@@ -50,23 +50,23 @@ class _Token:
 
 
 class _Lexer:
-    def __init__(self, source, path):
+    def __init__(self, source: str, path: str) -> None:
         self.source = source
         self.path = path
         self.position = 0
         self.line = 1
-        self.tokens = []
+        self.tokens: List[_Token] = []
 
-    def error(self, line, message):
+    def error(self, line: int, message: str) -> NoReturn:
         raise WhmcsConfigError("%s line %d: %s" % (self.path, line, message))
 
-    def advance(self, count):
+    def advance(self, count: int) -> str:
         chunk = self.source[self.position : self.position + count]
         self.line += chunk.count("\n")
         self.position += count
         return chunk
 
-    def skip_inline_html(self):
+    def skip_inline_html(self) -> None:
         """Skip text outside ``<?php ... ?>`` (the file normally starts with ``<?php``)."""
         start = self.source.find("<?php", self.position)
         short = self.source.find("<?=", self.position)
@@ -77,7 +77,7 @@ class _Lexer:
             return
         self.advance(start - self.position + len("<?php"))
 
-    def run(self):
+    def run(self) -> List[_Token]:
         self.skip_inline_html()
         source = self.source
         while self.position < len(source):
@@ -104,16 +104,17 @@ class _Lexer:
                 self.opaque_quoted("`", "a shell command in backticks")
             elif source.startswith("<<<", self.position):
                 self.heredoc()
-            elif char == "$" and _IDENTIFIER.match(source, self.position + 1):
-                match = _IDENTIFIER.match(source, self.position + 1)
+            elif char == "$" and (match := _IDENTIFIER.match(source, self.position + 1)):
                 self.tokens.append(_Token("variable", match.group(0), self.line, match.group(0)))
                 self.advance(1 + len(match.group(0)))
-            elif char.isdigit() or (char == "." and source[self.position + 1 : self.position + 2].isdigit()):
-                match = _NUMBER.match(source, self.position)
+            elif (
+                char.isdigit() or (char == "." and source[self.position + 1 : self.position + 2].isdigit())
+            ) and (
+                match := _NUMBER.match(source, self.position)  # always matches a digit or .digit
+            ):
                 self.tokens.append(_Token("number", match.group(0), self.line))
                 self.advance(len(match.group(0)))
-            elif _IDENTIFIER.match(source, self.position):
-                match = _IDENTIFIER.match(source, self.position)
+            elif match := _IDENTIFIER.match(source, self.position):
                 self.tokens.append(_Token("name", match.group(0), self.line))
                 self.advance(len(match.group(0)))
             else:
@@ -121,7 +122,7 @@ class _Lexer:
                 self.advance(1)
         return self.tokens
 
-    def skip_line_comment(self):
+    def skip_line_comment(self) -> None:
         # A line comment ends at the newline or just before ?>.
         end = len(self.source)
         for stop in ("\n", "?>"):
@@ -130,8 +131,9 @@ class _Lexer:
                 end = found
         self.advance(end - self.position)
 
-    def single_quoted(self):
-        start_line, index, out = self.line, self.position + 1, []
+    def single_quoted(self) -> None:
+        start_line, index = self.line, self.position + 1
+        out: List[str] = []
         source = self.source
         while index < len(source):
             char = source[index]
@@ -147,8 +149,9 @@ class _Lexer:
                 index += 1
         self.error(start_line, "a single-quoted string is never closed")
 
-    def double_quoted(self):
-        start_line, index, out = self.line, self.position + 1, []
+    def double_quoted(self) -> None:
+        start_line, index = self.line, self.position + 1
+        out: List[str] = []
         source = self.source
         interpolates = False
         while index < len(source):
@@ -169,7 +172,7 @@ class _Lexer:
         self.error(start_line, "a double-quoted string is never closed")
 
     @staticmethod
-    def _escape(source, index, out):
+    def _escape(source: str, index: int, out: List[str]) -> int:
         """Decode the escape whose letter is at ``index``; returns the index after it."""
         letter = source[index]
         if letter in _SIMPLE_ESCAPES:
@@ -190,7 +193,7 @@ class _Lexer:
         out.append("\\")  # PHP keeps an unknown escape as written
         return index
 
-    def opaque_quoted(self, quote, what):
+    def opaque_quoted(self, quote: str, what: str) -> None:
         start_line = self.line
         end = self.position + 1
         while end < len(self.source):
@@ -204,7 +207,7 @@ class _Lexer:
             end += 1
         self.error(start_line, "%s is never closed" % what)
 
-    def heredoc(self):
+    def heredoc(self) -> None:
         start_line = self.line
         match = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n").match(
             self.source, self.position
@@ -273,10 +276,12 @@ def parse_configuration_php(source: str, path: str) -> Tuple[Dict[str, Any], Dic
     evaluate; a later literal assignment to the same name clears it, and vice versa.
     """
     tokens = _Lexer(source, path).run()
-    variables, unevaluated = {}, {}
-    depth, statement = 0, []
+    variables: Dict[str, Any] = {}
+    unevaluated: Dict[str, Tuple[int, str]] = {}
+    depth = 0
+    statement: List[_Token] = []
 
-    def finish(tokens_of_statement, at_depth):
+    def finish(tokens_of_statement: List[_Token], at_depth: int) -> None:
         if len(tokens_of_statement) < 2 or tokens_of_statement[0].kind != "variable":
             return
         target, operator = tokens_of_statement[0], tokens_of_statement[1]

@@ -138,7 +138,10 @@ def parse_schedule(schedule: str, daily_hour: Optional[int] = None) -> CronSched
             "Automation Settings > Time of Day), so UpdateServerUsage would never run: include that hour or "
             "use '*/5 * * * *'" % (schedule, daily_hour)
         )
-    result = CronSchedule(*parts, hours=hours, runs_per_day=len(expanded[0]) * len(hours))
+    minute, hour, day, month, weekday = parts
+    result = CronSchedule(
+        minute, hour, day, month, weekday, hours=hours, runs_per_day=len(expanded[0]) * len(hours)
+    )
     if len(hours) < 24:
         result.warnings.append(
             "schedule %r does not run every hour; WHMCS asks for its cron at least hourly (every 5 minutes "

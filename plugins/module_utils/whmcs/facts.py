@@ -18,7 +18,7 @@ import json
 import os
 import re
 import subprocess
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     WhmcsConfigError,
@@ -146,7 +146,7 @@ def cron_facts(connection: Any, now: datetime.datetime) -> Dict[str, Any]:
     return cron
 
 
-def _count(connection: Any, sql: str, parameters: tuple) -> int:
+def _count(connection: Any, sql: str, parameters: Tuple[Any, ...]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         return int(cursor.fetchone()["n"])

@@ -23,7 +23,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 BLOCK_SIZE = 20  # SHA-1 digest size: the IV and each keystream block
 
@@ -52,7 +52,9 @@ def _header_key(cc_encryption_hash: str) -> bytes:
     return _sha1(_md5_hex(_md5_hex(secret)) + _md5_hex(secret))
 
 
-def _apply_keystream(data: bytes, iv: bytes, plaintext_of: Callable[[bytearray, bytes], bytes]) -> bytes:
+def _apply_keystream(
+    data: bytes, iv: bytes, plaintext_of: Callable[[bytearray, bytes], Union[bytes, bytearray]]
+) -> bytes:
     """XOR ``data`` with the keystream that starts at ``iv``.
 
     The next keystream block hashes the previous block with the previous 20 *plaintext* bytes,

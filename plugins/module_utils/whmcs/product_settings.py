@@ -101,7 +101,16 @@ class OptionSpec(NamedTuple):
         return DEFAULT_TEXT_LIMIT if self.kind == "text" else 0
 
 
-def _spec(slot, name, whmcs_type, default, kind, meaning, size=None, choices=()):
+def _spec(
+    slot: int,
+    name: str,
+    whmcs_type: str,
+    default: str,
+    kind: str,
+    meaning: str,
+    size: Optional[int] = None,
+    choices: Tuple[str, ...] = (),
+) -> OptionSpec:
     return OptionSpec(name, slot, whmcs_type, default, kind, meaning, size, tuple(choices))
 
 

@@ -22,7 +22,9 @@ import os
 import stat
 import tempfile
 import time
+from typing import Dict, Optional, Tuple
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import Manifest
 from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source import (
     SRC_LABEL,
     SourceError,
@@ -30,10 +32,11 @@ from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.
 )
 
 CACHE_MAX_AGE = 24 * 3600
-_memory = {}
+# source fingerprint -> (archive path, manifest, digest), for this worker process
+_memory: Dict[str, Tuple[str, Manifest, str]] = {}
 
 
-def source_fingerprint(src):
+def source_fingerprint(src: str) -> str:
     """sha256 of the real path and the stat data of every entry (a changed file changes the key)."""
     real = os.path.realpath(src)
     parts = [real]
@@ -51,7 +54,7 @@ def source_fingerprint(src):
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _stat_line(rel, info):
+def _stat_line(rel: str, info: os.stat_result) -> str:
     return "%s %o %d %d %d %d" % (
         rel,
         info.st_mode,
@@ -62,11 +65,11 @@ def _stat_line(rel, info):
     )
 
 
-def default_cache_dir():
+def default_cache_dir() -> str:
     return os.path.join(tempfile.gettempdir(), "astral360-smartermail-%d" % os.getuid())
 
 
-def _private_dir(path):
+def _private_dir(path: str) -> str:
     """Create ``path`` 0700, or accept it only when it is a real directory of ours with no group/other access."""
     with contextlib.suppress(FileExistsError):
         os.mkdir(path, 0o700)
@@ -76,7 +79,7 @@ def _private_dir(path):
     return path
 
 
-def packed_source(src, cache_dir=None):
+def packed_source(src: str, cache_dir: Optional[str] = None) -> Tuple[str, Manifest, str, bool]:
     """(archive_path, manifest, digest, packed_now) for ``src``; packs at most once per source state."""
     key = source_fingerprint(src)
     if key in _memory and os.path.exists(_memory[key][0]):
@@ -103,7 +106,7 @@ def packed_source(src, cache_dir=None):
     return _memory[key] + (packed_now,)
 
 
-def _read_cached(archive_path, manifest_path):
+def _read_cached(archive_path: str, manifest_path: str) -> Optional[Tuple[Manifest, str]]:
     try:
         with open(manifest_path) as handle:
             record = json.load(handle)
@@ -115,7 +118,7 @@ def _read_cached(archive_path, manifest_path):
         return None
 
 
-def _pack(src, directory, archive_path, manifest_path):
+def _pack(src: str, directory: str, archive_path: str, manifest_path: str) -> Tuple[Manifest, str]:
     fd, tmp_archive = tempfile.mkstemp(dir=directory, suffix=".tar.gz.tmp")
     os.close(fd)
     try:
@@ -131,7 +134,7 @@ def _pack(src, directory, archive_path, manifest_path):
     return manifest, digest
 
 
-def _prune(directory, keep):
+def _prune(directory: str, keep: str) -> None:
     cutoff = time.time() - CACHE_MAX_AGE
     for name in os.listdir(directory):
         if name.startswith(keep):

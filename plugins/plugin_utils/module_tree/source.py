@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import hashlib
 import io
 import os
@@ -21,12 +22,14 @@ import posixpath
 import stat
 import tarfile
 import zipfile
+from typing import IO, Callable, Dict, List, Mapping, Optional, Set, Tuple, cast
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     DIR_MODE,
     FILE_MODE,
     MODULE_ENTRY_FILE,
     MODULE_NAME,
+    Manifest,
     ModuleTreeError,
     check_relative_path,
     manifest_digest,
@@ -49,7 +52,14 @@ class _Member:
 
     __slots__ = ("kind", "link_target", "mtime", "name", "reader")
 
-    def __init__(self, name, kind, reader=None, link_target=None, mtime=0):
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        reader: Optional[Callable[[], bytes]] = None,
+        link_target: Optional[str] = None,
+        mtime: float = 0,
+    ) -> None:
         self.name = name
         self.kind = kind
         self.reader = reader
@@ -57,7 +67,7 @@ class _Member:
         self.mtime = mtime
 
 
-def source_kind(src):
+def source_kind(src: str) -> str:
     """'dir', 'zip' or 'tar'; SourceError naming the variable when it is none of these."""
     if not os.path.exists(src):
         raise SourceError("%s %r does not exist on the controller: %s" % (SRC_LABEL, src, _EXPECTED))
@@ -73,7 +83,7 @@ def source_kind(src):
     )
 
 
-def find_module_dir(src):
+def find_module_dir(src: str) -> str:
     """The module folder inside a source directory (the directory itself or modules/servers/<name>)."""
     for candidate in (src, os.path.join(src, "modules", "servers", MODULE_NAME)):
         if os.path.isfile(os.path.join(candidate, MODULE_ENTRY_FILE)):
@@ -81,9 +91,9 @@ def find_module_dir(src):
     raise SourceError("%s %r has no %s: %s" % (SRC_LABEL, src, MODULE_ENTRY_FILE, _EXPECTED))
 
 
-def _dir_members(module_dir):
+def _dir_members(module_dir: str) -> List[_Member]:
     """Walk the module folder; links are kept as links so that they can be checked like archive ones."""
-    members = []
+    members: List[_Member] = []
     for current, dirnames, filenames in os.walk(module_dir, followlinks=False):
         rel_dir = os.path.relpath(current, module_dir)
         for name in sorted(dirnames + filenames):
@@ -107,15 +117,15 @@ def _dir_members(module_dir):
     return members
 
 
-def _file_reader(path):
-    def read():
+def _file_reader(path: str) -> Callable[[], bytes]:
+    def read() -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
 
     return read
 
 
-def _clean_name(raw, archive):
+def _clean_name(raw: str, archive: str) -> str:
     name = raw.replace("\\", "/") if archive.lower().endswith(".zip") else raw
     while name.startswith("./"):
         name = name[2:]
@@ -129,7 +139,7 @@ def _clean_name(raw, archive):
     return name
 
 
-def _link_target(name, target, archive):
+def _link_target(name: str, target: str, archive: str) -> str:
     if target.startswith("/"):
         raise SourceError(
             "%s archive %s: link %s points outside (absolute target %r); refusing it"
@@ -144,7 +154,7 @@ def _link_target(name, target, archive):
     return resolved
 
 
-def _tar_members(path):
+def _tar_members(path: str) -> List[_Member]:
     try:
         with tarfile.open(path, "r:*") as archive:
             return [
@@ -156,12 +166,13 @@ def _tar_members(path):
         raise SourceError("%s %r is not a readable .tar.gz: %s" % (SRC_LABEL, path, error)) from error
 
 
-def _tar_member(archive, info, path):
+def _tar_member(archive: tarfile.TarFile, info: tarfile.TarInfo, path: str) -> _Member:
     name = _clean_name(info.name, path)
     if info.isdir():
         return _Member(name, "dir", mtime=info.mtime)
     if info.isfile():
-        data = archive.extractfile(info).read()
+        # extractfile gives None only for members that are not regular files.
+        data = cast(IO[bytes], archive.extractfile(info)).read()
         return _Member(name, "file", reader=lambda: data, mtime=info.mtime)
     if info.issym():
         return _Member(name, "link", link_target=_link_target(name, info.linkname, path))
@@ -172,8 +183,8 @@ def _tar_member(archive, info, path):
     )
 
 
-def _zip_members(path):
-    members = []
+def _zip_members(path: str) -> List[_Member]:
+    members: List[_Member] = []
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -190,18 +201,23 @@ def _zip_members(path):
             elif info.is_dir():
                 members.append(_Member(name, "dir"))
             else:
-                members.append(_Member(name, "file", reader=lambda info=info: archive.read(info)))
+                members.append(_Member(name, "file", reader=functools.partial(archive.read, info)))
         # Read every file now: the zip handle closes when this block ends.
         for member in members:
             if member.kind == "file":
-                data = member.reader()
+                data = _read(member)
                 member.reader = lambda data=data: data
     return members
 
 
-def _module_prefix(members, archive):
+def _read(member: _Member) -> bytes:
+    """A file member's content (every file member has a reader)."""
+    return cast(Callable[[], bytes], member.reader)()
+
+
+def _module_prefix(members: List[_Member], archive: str) -> str:
     """The one folder holding smartermail.php: the archive root or a folder named like the module."""
-    candidates = []
+    candidates: List[str] = []
     for member in members:
         if member.kind != "file" or posixpath.basename(member.name) != MODULE_ENTRY_FILE:
             continue
@@ -219,9 +235,9 @@ def _module_prefix(members, archive):
     return candidates[0]
 
 
-def _strip_prefix(members, prefix, label):
+def _strip_prefix(members: List[_Member], prefix: str, label: str) -> List[Tuple[str, _Member]]:
     """Members inside the module folder, renamed relative to it; links resolved to their file."""
-    inside = {}
+    inside: Dict[str, _Member] = {}
     for member in members:
         if prefix and not member.name.startswith(prefix + "/"):
             continue
@@ -235,10 +251,10 @@ def _strip_prefix(members, prefix, label):
     return resolved
 
 
-def _follow(rel, member, inside, prefix, label):
-    seen = set()
+def _follow(rel: str, member: _Member, inside: Mapping[str, _Member], prefix: str, label: str) -> _Member:
+    seen: Set[str] = set()
     while member.kind == "link":
-        target = member.link_target
+        target = cast(str, member.link_target)  # a link member always has its target
         if target.startswith("/"):
             raise SourceError(
                 "%s: link %s points outside the module folder (%r); refusing it" % (label, rel, target)
@@ -264,7 +280,7 @@ def _follow(rel, member, inside, prefix, label):
     return member
 
 
-def collect_source(src):
+def collect_source(src: str) -> Tuple[str, List[Tuple[str, _Member]]]:
     """(kind, [(relpath, member)]) for the module folder in ``src``; SourceError on anything unsafe."""
     kind = source_kind(src)
     if kind == "dir":
@@ -279,10 +295,11 @@ def collect_source(src):
     return kind, _strip_prefix(members, prefix, "%s archive %s" % (SRC_LABEL, src))
 
 
-def pack_source(src, out_path):
+def pack_source(src: str, out_path: str) -> Tuple[Manifest, str]:
     """Write the normalised .tar.gz of the module folder to ``out_path``; return its manifest."""
     _root, entries = collect_source(src)
-    files, dirs = {}, set()
+    files: Dict[str, str] = {}
+    dirs: Set[str] = set()
     with tarfile.open(out_path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
         for rel, member in entries:
             parent = posixpath.dirname(rel)
@@ -292,7 +309,7 @@ def pack_source(src, out_path):
             if member.kind == "dir":
                 dirs.add(rel)
                 continue
-            data = member.reader()
+            data = _read(member)
             files[rel] = hashlib.sha256(data).hexdigest()
             info = tarfile.TarInfo(rel)
             info.size = len(data)
