@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,7 +59,7 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def wait_until(predicate, timeout: float, interval: float = 0.1) -> bool:
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -190,10 +191,15 @@ def stop_process(pid: int | None, *, what: str, markers: tuple[str, ...], timeou
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     _reap(pid)
-    if not wait_until(lambda: (_reap(pid), not pid_alive(pid))[1], timeout):
+
+    def gone() -> bool:
+        _reap(pid)
+        return not pid_alive(pid)
+
+    if not wait_until(gone, timeout):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        if not wait_until(lambda: (_reap(pid), not pid_alive(pid))[1], 5.0):
+        if not wait_until(gone, 5.0):
             raise SandboxProcessError(f"the {what} (pid {pid}) is still running after SIGKILL")
     return True
 
