@@ -68,12 +68,13 @@ def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 
     return predicate()
 
 
-def _tail(path: Path, lines: int = 15) -> str:
+def log_tail(path: Path, lines: int = 15, what: str = "log") -> str:
+    """The last ``lines`` lines of a log file, for an error message; '(no log)' when unreadable."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return "(no log)"
-    return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
+        return f"(no {what})"
+    return "\n".join(text.splitlines()[-lines:]) or f"({what} is empty)"
 
 
 @dataclass
@@ -150,14 +151,14 @@ def start_simulator(
         if process.poll() is not None:
             raise SandboxProcessError(
                 f"the simulator exited with code {process.returncode} before listening; "
-                f"last lines of {log_file}:\n{_tail(log_file)}"
+                f"last lines of {log_file}:\n{log_tail(log_file)}"
             )
         time.sleep(0.05)
     if not url:
         stop_process(process.pid, what="simulator", markers=SIMULATOR_MARKERS)
         raise SandboxProcessError(
             f"the simulator did not print '{LISTENING_PREFIX}<url>' within {timeout:.0f} s; "
-            f"last lines of {log_file}:\n{_tail(log_file)}"
+            f"last lines of {log_file}:\n{log_tail(log_file)}"
         )
     port = urlsplit(url).port
     if port is None:
