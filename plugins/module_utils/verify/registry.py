@@ -42,13 +42,11 @@ CLOSE_WORKERS = 16
 _CANARY_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 _HOSTNAME = re.compile(r"^[A-Za-z0-9._:\[\]-]+$")
 
+# Keys of a smartermail_servers entry (the Ansible variable, verify's --config file) that a
+# target's settings keep under the same name and meaning.
+SERVER_ENTRY_KEYS = ("name", "hostname", "port", "secure", "username", "password")
 SETTINGS_KEYS = (
-    "name",
-    "hostname",
-    "port",
-    "secure",
-    "username",
-    "password",
+    *SERVER_ENTRY_KEYS,
     "ca_file",
     "verify_tls",
     "connect_timeout",
