@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -72,6 +73,25 @@ class TargetContext:
 
 # What a check's ``run`` is: the target's context in, an Outcome out (or CheckFailed raised).
 Check = Callable[[TargetContext], Outcome]
+# (summary, hint) for an error a check raised: the sentence a failed check shows, and the next step.
+Explain = Callable[[TargetContext, Exception], Tuple[str, str]]
+
+
+def failing_on(errors: Tuple[Type[Exception], ...], explain: Explain) -> Callable[[Check], Check]:
+    """A check decorator: ``errors`` fail the check with explain()'s summary and hint."""
+
+    def decorate(check: Check) -> Check:
+        @functools.wraps(check)
+        def run(context: TargetContext) -> Outcome:
+            try:
+                return check(context)
+            except errors as error:
+                summary, hint = explain(context, error)
+                raise CheckFailed(summary, hint) from None
+
+        return run
+
+    return decorate
 
 
 def _run_one(

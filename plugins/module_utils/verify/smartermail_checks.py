@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
-import functools
 import re
 import socket
 import threading
@@ -70,9 +69,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.netwo
     tls_handshake,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
-    Check,
     CheckSpec,
     TargetContext,
+    failing_on,
 )
 
 T = TypeVar("T")
@@ -179,18 +178,13 @@ def _here() -> str:
         return "this host"
 
 
-def _explained(check: Check) -> Check:
-    """Turn a stray SmarterMail error into a failed outcome, so no check depends on the runner's mapping."""
+def _smartermail_failure(_context: TargetContext, err: Exception) -> Tuple[str, str]:
+    summary, hint = _api_failure(err)  # a malformed answer mid-check still gets its hint
+    return summary, getattr(err, "hint", "") or hint
 
-    @functools.wraps(check)
-    def run(context: TargetContext) -> Outcome:
-        try:
-            return check(context)
-        except SmarterMailError as err:
-            summary, hint = _api_failure(err)  # a malformed answer mid-check still gets its hint
-            raise CheckFailed(summary, getattr(err, "hint", "") or hint) from None
 
-    return run
+# A stray SmarterMail error becomes a failed outcome, so no check depends on the runner's mapping.
+_explained = failing_on((SmarterMailError,), _smartermail_failure)
 
 
 # ----- dns, port, tls -----------------------------------------------------------------------------
@@ -362,7 +356,7 @@ def check_tls(context: TargetContext) -> Outcome:
 # ----- api, credentials, version ------------------------------------------------------------------
 
 
-def _api_failure(err: SmarterMailError) -> Tuple[str, str]:
+def _api_failure(err: Exception) -> Tuple[str, str]:
     """(summary, hint) for an API-level error."""
     if isinstance(err, SmarterMailApiUnavailableError):
         return str(err), (

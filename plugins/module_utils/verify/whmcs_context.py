@@ -13,11 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
-import functools
 from typing import Any, Dict, Iterator, List, Sequence, Tuple
 
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import Check, TargetContext
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
+    TargetContext,
+    failing_on,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     WhmcsConfig,
     read_whmcs_config,
@@ -74,19 +76,14 @@ def config_hint(root: Any) -> str:
     )
 
 
-def explained(check: Check) -> Check:
-    """configuration.php / database errors fail the check with their sentence and a next step."""
+def _whmcs_failure(context: TargetContext, error: Exception) -> Tuple[str, str]:
+    if isinstance(error, WhmcsConfigError):
+        return str(error), config_hint(setting(context, "whmcs_root"))
+    return str(error), db_hint(error)
 
-    @functools.wraps(check)
-    def run(context: TargetContext) -> Outcome:
-        try:
-            return check(context)
-        except WhmcsConfigError as error:
-            raise CheckFailed(str(error), config_hint(setting(context, "whmcs_root"))) from None
-        except WhmcsDbError as error:
-            raise CheckFailed(str(error), db_hint(error)) from None
 
-    return run
+# configuration.php / database errors fail the check with their sentence and a next step.
+explained = failing_on((WhmcsConfigError, WhmcsDbError), _whmcs_failure)
 
 
 def whmcs_config(context: TargetContext) -> WhmcsConfig:
