@@ -491,6 +491,8 @@ def cleanup_canaries(
     failed: Dict[str, str] = {}
     for domain in client.list_domains():
         name = domain.get("name")
+        if not isinstance(name, str):
+            continue  # not a name canary_timestamp could match
         created = canary_timestamp(name, prefix)
         if created is None or created > cutoff:
             continue

@@ -129,7 +129,7 @@ def _address(context: TargetContext) -> Tuple[str, int, str]:
     settings = _settings(context)
     secure = _secure(context)
     try:
-        host = normalize_hostname(settings.get("hostname"))
+        host = normalize_hostname(settings.get("hostname") or "")  # missing or empty: the same error
         port = validate_port(settings.get("port"), secure)
     except SmarterMailConfigError as err:
         raise CheckFailed(str(err), "fix the hostname / port setting of %s" % context.name) from None
@@ -142,7 +142,7 @@ def smartermail_client(context: TargetContext) -> SmarterMailClient:
 
     def build() -> SmarterMailClient:
         return SmarterMailClient(
-            settings.get("hostname"),
+            settings.get("hostname") or "",
             port=settings.get("port"),
             secure=_secure(context),
             username=settings.get("username") or "",
