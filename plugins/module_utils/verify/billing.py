@@ -24,8 +24,11 @@ __metaclass__ = type
 
 import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 MB_PER_GB = 1024
+# What Decimal() takes exactly: money and sizes never go through float.
+Number = Union[Decimal, int, str]
 DEFAULT_TRANCHE_GB = 10  # the module's option 1 default, and its fallback for an empty/0 value
 SERVER_TYPE = "smartermail"
 CENT = Decimal("0.01")
@@ -50,7 +53,9 @@ MAX_INPUT = Decimal(10) ** 12
 MAX_INPUT_TEXT = "1000000000000"
 
 
-def decimal_input(value, name, minimum=Decimal(0), allow_minimum=True):
+def decimal_input(
+    value: Any, name: str, minimum: Decimal = Decimal(0), allow_minimum: bool = True
+) -> Decimal:
     """``value`` (text or number) as a finite Decimal >= minimum (> minimum when not allow_minimum)."""
     if isinstance(value, bool):
         raise BillingInputError("%s must be a number, not %r" % (name, value))
@@ -68,7 +73,7 @@ def decimal_input(value, name, minimum=Decimal(0), allow_minimum=True):
     return number
 
 
-def tranche_gb_input(value, name="tranche size"):
+def tranche_gb_input(value: Any, name: str = "tranche size") -> int:
     """A tranche size given by a user: a whole number of GB, at least 1 (like the module's option 1)."""
     number = decimal_input(value, name, Decimal(0), allow_minimum=False)
     if number != number.to_integral_value():
@@ -78,19 +83,19 @@ def tranche_gb_input(value, name="tranche size"):
     return int(number)
 
 
-def stored_tranche_gb(value):
+def stored_tranche_gb(value: Any) -> int:
     """The tranche size the module uses for a stored configoption1: PHP ``max(1, (int) v ?: 10)``."""
     match = _PHP_INT.match("" if value is None else str(value))
     number = int(match.group(1)) if match else 0
     return max(1, number or DEFAULT_TRANCHE_GB)
 
 
-def mb_to_gb(megabytes):
+def mb_to_gb(megabytes: Any) -> Decimal:
     """tblhosting.diskusage (MB) in GB, exactly (1 GB = 1024 MB)."""
     return Decimal(int(megabytes or 0)) / MB_PER_GB
 
 
-def tranche_count(usage_gb, tranche_gb):
+def tranche_count(usage_gb: Number, tranche_gb: Any) -> int:
     """max(1, ceil(usage / tranche)): started tranches, at least one."""
     usage = Decimal(usage_gb)
     if usage < 0:
@@ -101,16 +106,16 @@ def tranche_count(usage_gb, tranche_gb):
     return max(1, int(started))
 
 
-def money(value):
+def money(value: Number) -> Decimal:
     """Rounded to cents, half away from zero (PHP round($x, 2))."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def billed_amount(tranches, price):
+def billed_amount(tranches: int, price: Number) -> Decimal:
     return money(Decimal(tranches) * Decimal(price))
 
 
-def preview(usage_gb, tranche_gb, price):
+def preview(usage_gb: Number, tranche_gb: Any, price: Number) -> Dict[str, Any]:
     """One bill: {'usage_gb', 'tranche_gb', 'tranches', 'price', 'amount', 'billed_gb'} (Decimals, ints)."""
     tranches = tranche_count(usage_gb, tranche_gb)
     return {
@@ -123,7 +128,7 @@ def preview(usage_gb, tranche_gb, price):
     }
 
 
-def formula_line(bill):
+def formula_line(bill: Mapping[str, Any]) -> str:
     """'3 x 6.00 = 18.00' with a real multiplication sign (U+00D7)."""
     return "%d \u00d7 %s = %s" % (bill["tranches"], bill["price"], bill["amount"])
 
@@ -139,15 +144,18 @@ _SERVICES_SQL = (
 )
 
 
-def _rows(connection, sql, parameters):
+def _rows(connection: Any, sql: str, parameters: Sequence[Any]) -> List[Dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         return list(cursor.fetchall())
 
 
-def active_services(connection, product_name=None, server_id=None):
+def active_services(
+    connection: Any, product_name: Optional[str] = None, server_id: Optional[int] = None
+) -> List[Dict[str, Any]]:
     """Active services of smartermail products (optionally one product name / one server), by id."""
-    sql, parameters = _SERVICES_SQL, [SERVER_TYPE]
+    sql = _SERVICES_SQL
+    parameters: List[Any] = [SERVER_TYPE]
     if product_name:
         sql += " AND p.name = %s"
         parameters.append(product_name)
@@ -157,7 +165,7 @@ def active_services(connection, product_name=None, server_id=None):
     return _rows(connection, sql + " ORDER BY h.id", tuple(parameters))
 
 
-def _catalogue_price(connection, service):
+def _catalogue_price(connection: Any, service: Mapping[str, Any]) -> Optional[Decimal]:
     """The product's price for the service's cycle and currency (default currency when unknown)."""
     column = CYCLE_COLUMNS.get(str(service.get("billingcycle") or "").strip().lower())
     if column is None:
@@ -174,7 +182,7 @@ def _catalogue_price(connection, service):
     return Decimal(rows[0]["price"])
 
 
-def service_bill(connection, service):
+def service_bill(connection: Any, service: Mapping[str, Any]) -> Dict[str, Any]:
     """What one service would be billed now; the price is its recurring amount, else the catalogue's."""
     price, source = Decimal(service["amount"] or 0), "service"
     if price <= 0:
@@ -192,5 +200,5 @@ def service_bill(connection, service):
     return bill
 
 
-def billing_rows(connection, product_name=None):
+def billing_rows(connection: Any, product_name: Optional[str] = None) -> List[Dict[str, Any]]:
     return [service_bill(connection, service) for service in active_services(connection, product_name)]

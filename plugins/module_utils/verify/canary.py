@@ -25,7 +25,9 @@ import datetime
 import re
 import secrets
 import string
+import threading
 import time
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConflictError,
@@ -35,6 +37,11 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailPermissionError,
     SmarterMailRequestError,
 )
+
+if TYPE_CHECKING:  # only passed in: importing it at run time would load the HTTP stack for nothing
+    from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
+        SmarterMailClient,
+    )
 
 DEFAULT_PREFIX = "smw-canary-"
 DEFAULT_DOMAIN_PATH = "C:\\SmarterMail\\Domains\\"
@@ -93,7 +100,7 @@ class CanaryConfigError(ValueError):
 class CanaryCancelled(Exception):
     """The run was cancelled (Ctrl-C / SIGTERM) between two canary steps."""
 
-    def __init__(self, step):
+    def __init__(self, step: str) -> None:
         super(CanaryCancelled, self).__init__("cancelled before the %s step" % step)
         self.step = step
 
@@ -101,7 +108,7 @@ class CanaryCancelled(Exception):
 class CanaryStepFailed(Exception):
     """A canary step failed. ``error`` is the SmarterMail error when there was one."""
 
-    def __init__(self, step, reason, error=None):
+    def __init__(self, step: str, reason: str, error: Optional[Exception] = None) -> None:
         super(CanaryStepFailed, self).__init__(reason)
         self.step = step
         self.reason = reason
@@ -111,7 +118,7 @@ class CanaryStepFailed(Exception):
 class CanaryCleanupError(SmarterMailError):
     """cleanup_canaries could not delete every leftover; ``deleted`` and ``failed`` say which."""
 
-    def __init__(self, sentence, deleted, failed):
+    def __init__(self, sentence: str, deleted: List[str], failed: Dict[str, str]) -> None:
         super(CanaryCleanupError, self).__init__(sentence)
         self.deleted = deleted
         self.failed = failed
@@ -120,7 +127,7 @@ class CanaryCleanupError(SmarterMailError):
 # ----- names and secrets ----------------------------------------------------------------------
 
 
-def check_prefix(prefix):
+def check_prefix(prefix: Any) -> str:
     """The prefix in lower case; CanaryConfigError when it cannot start a DNS label."""
     if not isinstance(prefix, str) or not prefix:
         raise CanaryConfigError("The canary prefix is empty: give one such as %r." % DEFAULT_PREFIX)
@@ -139,7 +146,7 @@ def check_prefix(prefix):
     return lowered
 
 
-def canary_name(prefix=DEFAULT_PREFIX, now=None):
+def canary_name(prefix: str = DEFAULT_PREFIX, now: Optional[datetime.datetime] = None) -> str:
     """``<prefix><UTC yyyymmddThhmmss>-<6 random>.test``, e.g. smw-canary-20261124t101500-ab12cd.test."""
     moment = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
     alphabet = string.ascii_lowercase + string.digits
@@ -147,7 +154,7 @@ def canary_name(prefix=DEFAULT_PREFIX, now=None):
     return "%s%s-%s.%s" % (check_prefix(prefix), moment.strftime(STAMP_FORMAT), tail, CANARY_TLD)
 
 
-def canary_timestamp(name, prefix=DEFAULT_PREFIX):
+def canary_timestamp(name: Any, prefix: str = DEFAULT_PREFIX) -> Optional[datetime.datetime]:
     """The UTC creation time embedded in a canary name, or None when ``name`` is not one of ours."""
     if not isinstance(name, str):
         return None
@@ -166,12 +173,12 @@ def canary_timestamp(name, prefix=DEFAULT_PREFIX):
     return moment.replace(tzinfo=datetime.timezone.utc)
 
 
-def admin_username():
+def admin_username() -> str:
     """A random 10-letter lowercase name, like the module's hidden primary admin."""
     return "".join(secrets.choice(string.ascii_lowercase) for _position in range(ADMIN_USERNAME_LENGTH))
 
 
-def admin_password():
+def admin_password() -> str:
     """A 24-character password with upper, lower, digit and special characters (secrets module)."""
     pools = (string.ascii_uppercase, string.ascii_lowercase, string.digits, _PASSWORD_SPECIALS)
     alphabet = "".join(pools)
@@ -181,7 +188,7 @@ def admin_password():
             return candidate
 
 
-def domain_path(base, name):
+def domain_path(base: Optional[str], name: str) -> str:
     """The module's option-5 path with the domain appended (a separator added when missing)."""
     base = base or DEFAULT_DOMAIN_PATH
     if base.endswith(("\\", "/")):
@@ -200,7 +207,13 @@ class CanaryRun:
     a token refresh the client does on its own is not counted).
     """
 
-    def __init__(self, client, name, path, cancelled=None):
+    def __init__(
+        self,
+        client: "SmarterMailClient",
+        name: str,
+        path: str,
+        cancelled: Optional[threading.Event] = None,
+    ) -> None:
         self.client = client
         self.name = name
         self.path = path
@@ -209,33 +222,33 @@ class CanaryRun:
         self._password = admin_password()
         self.cancelled = cancelled
         self.round_trips = 0
-        self.steps_done = []
-        self.warnings = []
-        self.facts = {}
+        self.steps_done: List[str] = []
+        self.warnings: List[str] = []
+        self.facts: Dict[str, Any] = {}
         # True: created; False: definitely not created (or not ours); None: unknown (e.g. timeout).
-        self.created = False
-        self.cleanup = None  # one of the CLEANUP_* outcomes once run() is over
-        self.cleanup_error = None
+        self.created: Optional[bool] = False
+        self.cleanup: Optional[str] = None  # one of the CLEANUP_* outcomes once run() is over
+        self.cleanup_error: Optional[Exception] = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "CanaryRun(name=%r, steps_done=%r)" % (self.name, self.steps_done)
 
     # -- plumbing
 
-    def _call(self, function, *args):
+    def _call(self, function: Callable[..., Any], *args: Any) -> Any:
         self.round_trips += 1
         return function(*args)
 
-    def _begin(self, step):
+    def _begin(self, step: str) -> None:
         if self.cancelled is not None and self.cancelled.is_set():
             raise CanaryCancelled(step)
 
-    def _done(self, step):
+    def _done(self, step: str) -> None:
         self.steps_done.append(step)
 
     # -- steps
 
-    def run(self):
+    def run(self) -> Dict[str, Any]:
         """Run every step; always clean up. Raises CanaryStepFailed / CanaryCancelled."""
         try:
             self._steps()
@@ -243,7 +256,7 @@ class CanaryRun:
             self._cleanup()
         return self.facts
 
-    def _steps(self):
+    def _steps(self) -> None:
         self._begin(STEP_CREATE)
         self._create()
         self._begin(STEP_READ)
@@ -281,7 +294,7 @@ class CanaryRun:
         self.cleanup = CLEANUP_DELETED
         self._done(STEP_GONE)
 
-    def _create(self):
+    def _create(self) -> None:
         # Marked unknown first: a timeout or reset may hide a create that went through.
         self.created = None
         try:
@@ -295,7 +308,7 @@ class CanaryRun:
         self.created = True
         self._done(STEP_CREATE)
 
-    def _add(self):
+    def _add(self) -> None:
         self.round_trips += 1
         self.client.add_domain(
             self.name,
@@ -305,7 +318,7 @@ class CanaryRun:
             hostname=self.hostname,
         )
 
-    def _get(self, step):
+    def _get(self, step: str) -> Dict[str, Any]:
         try:
             data = self._call(self.client.get_domain, self.name)
         except SmarterMailError as err:
@@ -314,7 +327,7 @@ class CanaryRun:
             raise CanaryStepFailed(step, "the domain is not found right after domain-put answered success")
         return data
 
-    def _read_back(self):
+    def _read_back(self) -> Dict[str, Any]:
         data = self._get(STEP_READ)
         for field, expected in (("hostname", self.hostname), ("path", self.path)):
             found = data.get(field)
@@ -322,7 +335,7 @@ class CanaryRun:
                 self.warnings.append("%s is %r, not the requested %r" % (field, found, expected))
         return data
 
-    def _check_admin(self, data):
+    def _check_admin(self, data: Mapping[str, Any]) -> None:
         """The domain's primary admin must be the canary's random account (the module's hidden admin)."""
         main_admin = data.get("mainDomainAdmin")
         if isinstance(main_admin, str) and main_admin:
@@ -342,14 +355,14 @@ class CanaryRun:
                 STEP_READ, "the admin account given to domain-put is not a domain admin of it"
             )
 
-    def _settings(self, step, enabled):
+    def _settings(self, step: str, enabled: bool) -> None:
         try:
             self._call(self.client.set_domain_settings, self.name, {"isEnabled": enabled})
         except SmarterMailError as err:
             raise CanaryStepFailed(step, str(err), err) from None
         self._done(step)
 
-    def _record_usage(self, data):
+    def _record_usage(self, data: Mapping[str, Any]) -> None:
         usage = data.get("diskUsage")
         if _is_number(usage):
             self.facts["disk_usage_bytes"] = usage
@@ -366,7 +379,7 @@ class CanaryRun:
             STEP_USAGE, "domainData has neither diskUsage nor size: disk usage cannot be read"
         )
 
-    def _impersonate(self):
+    def _impersonate(self) -> None:
         try:
             answer = self._call(self.client.manage_domain, self.name)
         except SmarterMailError as err:
@@ -376,7 +389,7 @@ class CanaryRun:
             self.warnings.append("manage-domain acted as %r, not the domain's primary admin" % username)
         self._done(STEP_IMPERSONATE)
 
-    def _delete(self):
+    def _delete(self) -> None:
         try:
             self._call(self.client.delete_domain, self.name, True)
         except SmarterMailError as err:
@@ -385,7 +398,7 @@ class CanaryRun:
 
     # -- cleanup
 
-    def _cleanup(self):
+    def _cleanup(self) -> None:
         """Remove the canary if it (maybe) exists; runs even when cancelled. Never raises."""
         if self.cleanup is not None:
             return  # the steps deleted it and saw it gone
@@ -418,7 +431,7 @@ class CanaryRun:
         self.cleanup = CLEANUP_LEFT_BEHIND
 
     @property
-    def removed(self):
+    def removed(self) -> Optional[bool]:
         """True: no canary domain remains; False: it could not be removed; None: nothing was created."""
         if self.cleanup in (CLEANUP_DELETED, CLEANUP_ABSENT):
             return True
@@ -426,7 +439,7 @@ class CanaryRun:
             return False
         return None
 
-    def _owns(self, data):
+    def _owns(self, data: Mapping[str, Any]) -> bool:
         main_admin = data.get("mainDomainAdmin")
         if isinstance(main_admin, str) and main_admin:
             return _local_part(main_admin) == self.admin
@@ -434,25 +447,30 @@ class CanaryRun:
         return any(_is_primary_admin(user, self.admin) for user in users)
 
 
-def _local_part(address):
+def _local_part(address: str) -> str:
     return address.split("@", 1)[0].strip().lower()
 
 
-def _is_primary_admin(user, admin):
+def _is_primary_admin(user: Mapping[str, Any], admin: str) -> bool:
     name = user.get("userName") or user.get("emailAddress") or ""
     flags = user.get("securityFlags") or {}
     is_admin = user.get("isPrimaryDomainAdmin") or (isinstance(flags, dict) and flags.get("isDomainAdmin"))
     return isinstance(name, str) and _local_part(name) == admin and bool(is_admin)
 
 
-def _is_number(value):
+def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # ----- leftovers --------------------------------------------------------------------------------
 
 
-def cleanup_canaries(client, prefix=DEFAULT_PREFIX, older_than_seconds=3600.0, now=None):
+def cleanup_canaries(
+    client: "SmarterMailClient",
+    prefix: str = DEFAULT_PREFIX,
+    older_than_seconds: Any = 3600.0,
+    now: Optional[datetime.datetime] = None,
+) -> List[str]:
     """Delete canary domains (prefix + timestamp pattern) older than ``older_than_seconds``.
 
     Returns the deleted names. Names that do not match the pattern exactly are never touched.
@@ -469,10 +487,12 @@ def cleanup_canaries(client, prefix=DEFAULT_PREFIX, older_than_seconds=3600.0, n
         )
     moment = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
     cutoff = moment - datetime.timedelta(seconds=older_than_seconds)
-    deleted = []
-    failed = {}
+    deleted: List[str] = []
+    failed: Dict[str, str] = {}
     for domain in client.list_domains():
         name = domain.get("name")
+        if not isinstance(name, str):
+            continue  # not a name canary_timestamp could match
         created = canary_timestamp(name, prefix)
         if created is None or created > cutoff:
             continue

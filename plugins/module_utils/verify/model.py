@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from dataclasses import dataclass, field
-from typing import Any, Dict
+from typing import Any, Dict, Sequence
 
 PASS = "pass"  # noqa: S105 - a status, not a password
 WARN = "warn"
@@ -31,26 +31,26 @@ class Outcome:
     details: Dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def passed(cls, summary, **details):
+    def passed(cls, summary: str, **details: Any) -> "Outcome":
         return cls(PASS, summary, "", details)
 
     @classmethod
-    def warning(cls, summary, hint="", **details):
+    def warning(cls, summary: str, hint: str = "", **details: Any) -> "Outcome":
         return cls(WARN, summary, hint, details)
 
     @classmethod
-    def failed(cls, summary, hint="", **details):
+    def failed(cls, summary: str, hint: str = "", **details: Any) -> "Outcome":
         return cls(FAIL, summary, hint, details)
 
     @classmethod
-    def skipped(cls, reason, **details):
+    def skipped(cls, reason: str, **details: Any) -> "Outcome":
         return cls(SKIP, reason, "", details)
 
 
 class CheckFailed(Exception):
     """Raised inside a check to fail it with a summary and a hint (the next step)."""
 
-    def __init__(self, summary, hint="", **details):
+    def __init__(self, summary: str, hint: str = "", **details: Any) -> None:
         super(CheckFailed, self).__init__(summary)
         self.outcome = Outcome.failed(summary, hint, **details)
 
@@ -65,7 +65,7 @@ class CheckResult:
     elapsed_ms: int = 0
     details: Dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {
             "id": self.id,
             "target": self.target,
@@ -77,8 +77,8 @@ class CheckResult:
         }
 
 
-def summarize(results):
-    """Counts per status plus the overall verdict: failed when any check failed."""
+def summarize(results: Sequence[CheckResult]) -> Dict[str, int]:
+    """Counts per status plus the overall verdict: failed when any check failed (``ok``, a bool)."""
     counts = {status: 0 for status in STATUSES}
     for result in results:
         counts[result.status] += 1

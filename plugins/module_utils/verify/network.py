@@ -19,6 +19,7 @@ import socket
 import ssl
 import threading
 import time
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import trust_context
 
@@ -39,21 +40,21 @@ _UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, e
 class ProbeError(Exception):
     """A probe failed. ``kind`` says how; ``detail`` is the low-level socket / OpenSSL text."""
 
-    def __init__(self, kind, detail, **info):
+    def __init__(self, kind: str, detail: str, **info: Any) -> None:
         super(ProbeError, self).__init__(detail)
         self.kind = kind
         self.detail = detail
         self.info = info
 
 
-def socket_host(hostname):
+def socket_host(hostname: str) -> str:
     """The host as sockets want it: IPv6 literals without brackets."""
     if hostname.startswith("[") and hostname.endswith("]"):
         return hostname[1:-1]
     return hostname
 
 
-def is_ip_literal(hostname):
+def is_ip_literal(hostname: str) -> bool:
     try:
         ipaddress.ip_address(socket_host(hostname))
     except ValueError:
@@ -61,9 +62,9 @@ def is_ip_literal(hostname):
     return True
 
 
-def nameservers(path="/etc/resolv.conf"):
+def nameservers(path: str = "/etc/resolv.conf") -> List[str]:
     """The resolvers this host asks (for hints); empty when unknown."""
-    found = []
+    found: List[str] = []
     try:
         with open(path) as handle:
             for line in handle:
@@ -75,16 +76,16 @@ def nameservers(path="/etc/resolv.conf"):
     return found
 
 
-def resolve(hostname, port, timeout):
+def resolve(hostname: str, port: int, timeout: float) -> List[str]:
     """The distinct addresses ``hostname`` resolves to (TCP), within ``timeout`` seconds.
 
     Raises ProbeError kind ``nxdomain`` (no such name), ``no_address`` (name without an address),
     ``temporary`` (the resolver failed or did not answer), ``timeout`` or ``error``.
     getaddrinfo has no timeout of its own, so it runs in a daemon thread that is abandoned if slow.
     """
-    answer = {}
+    answer: Dict[str, Any] = {}
 
-    def lookup():
+    def lookup() -> None:
         try:
             answer["infos"] = socket.getaddrinfo(socket_host(hostname), port, 0, socket.SOCK_STREAM)
         except (socket.gaierror, OSError, UnicodeError) as exc:
@@ -105,14 +106,14 @@ def resolve(hostname, port, timeout):
         if code in (getattr(socket, "EAI_AGAIN", None), getattr(socket, "EAI_FAIL", None)):
             raise ProbeError("temporary", str(error))
         raise ProbeError("error", str(error) or type(error).__name__)
-    addresses = []
+    addresses: List[str] = []
     for _family, _type, _proto, _canon, sockaddr in answer["infos"]:
         if sockaddr[0] not in addresses:
             addresses.append(sockaddr[0])
     return addresses
 
 
-def tcp_connect(hostname, port, timeout):
+def tcp_connect(hostname: str, port: int, timeout: float) -> socket.socket:
     """Open a TCP connection (caller closes it). Raises ProbeError refused / timeout / unreachable / error."""
     try:
         return socket.create_connection((socket_host(hostname), port), timeout=timeout)
@@ -127,7 +128,7 @@ def tcp_connect(hostname, port, timeout):
         raise ProbeError(kind, str(exc) or type(exc).__name__) from None
 
 
-def tcp_probe(hostname, port, timeout):
+def tcp_probe(hostname: str, port: int, timeout: float) -> Tuple[str, float]:
     """Connect and close; returns (peer address, seconds the connect took)."""
     started = time.monotonic()
     conn = tcp_connect(hostname, port, timeout)
@@ -138,7 +139,7 @@ def tcp_probe(hostname, port, timeout):
     return peer, time.monotonic() - started
 
 
-def client_tls_context(verify, ca_file):
+def client_tls_context(verify: bool, ca_file: Optional[str]) -> ssl.SSLContext:
     """The trust the SmarterMail client uses: ca_file only, else the system store plus certifi."""
     if not verify:
         context = ssl.create_default_context()
@@ -148,7 +149,7 @@ def client_tls_context(verify, ca_file):
     return trust_context(ca_file)
 
 
-def _cert_name(name_field):
+def _cert_name(name_field: Any) -> str:
     """'CN=mail.example.com, O=Example' from getpeercert()'s nested tuples."""
     parts = []
     for rdn in name_field or ():
@@ -158,9 +159,9 @@ def _cert_name(name_field):
     return ", ".join(parts)
 
 
-def certificate_facts(peer_cert, now=None):
+def certificate_facts(peer_cert: Mapping[str, Any], now: Optional[float] = None) -> Dict[str, Any]:
     """subject, issuer, not_after (ISO UTC), days_left (float) from a verified getpeercert() dict."""
-    facts = {
+    facts: Dict[str, Any] = {
         "subject": _cert_name(peer_cert.get("subject")),
         "issuer": _cert_name(peer_cert.get("issuer")),
     }
@@ -174,7 +175,7 @@ def certificate_facts(peer_cert, now=None):
     return facts
 
 
-def _speaks_plain_http(hostname, port, timeout):
+def _speaks_plain_http(hostname: str, port: int, timeout: float) -> bool:
     """True when the port answers an HTTP request in clear text (the reason a handshake failed)."""
     try:
         conn = tcp_connect(hostname, port, timeout)
@@ -190,7 +191,9 @@ def _speaks_plain_http(hostname, port, timeout):
         conn.close()
 
 
-def tls_handshake(hostname, port, timeout, verify=True, ca_file=None):
+def tls_handshake(
+    hostname: str, port: int, timeout: float, verify: bool = True, ca_file: Optional[str] = None
+) -> Dict[str, Any]:
     """TLS handshake as the client does it. Returns certificate facts (verified when ``verify``).
 
     Raises ProbeError kind ``untrusted``, ``hostname``, ``expired``, ``plain_http``, ``handshake``
@@ -202,7 +205,7 @@ def tls_handshake(hostname, port, timeout, verify=True, ca_file=None):
         conn.settimeout(timeout)
         server_name = socket_host(hostname)
         with context.wrap_socket(conn, server_hostname=server_name) as tls:
-            facts = {"protocol": tls.version()}
+            facts: Dict[str, Any] = {"protocol": tls.version()}
             if verify:
                 facts.update(certificate_facts(tls.getpeercert() or {}))
             return facts

@@ -18,12 +18,17 @@ __metaclass__ = type
 import contextlib
 import re
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Type
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConfigError,
     SmarterMailError,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.url import normalize_hostname
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
+    CheckSpec,
+    TargetContext,
+)
 
 DEFAULT_CANARY_PREFIX = "smw-canary-"
 # The module's option 5 ("domain storage path") default.
@@ -37,13 +42,11 @@ CLOSE_WORKERS = 16
 _CANARY_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 _HOSTNAME = re.compile(r"^[A-Za-z0-9._:\[\]-]+$")
 
+# Keys of a smartermail_servers entry (the Ansible variable, verify's --config file) that a
+# target's settings keep under the same name and meaning.
+SERVER_ENTRY_KEYS = ("name", "hostname", "port", "secure", "username", "password")
 SETTINGS_KEYS = (
-    "name",
-    "hostname",
-    "port",
-    "secure",
-    "username",
-    "password",
+    *SERVER_ENTRY_KEYS,
     "ca_file",
     "verify_tls",
     "connect_timeout",
@@ -63,7 +66,7 @@ class VerifySettingsError(ValueError):
     """A target setting is missing or invalid; the text names the setting and never its secret."""
 
 
-def build_registry(include_canary=True):
+def build_registry(include_canary: bool = True) -> List[CheckSpec]:
     """The checks to run, in report order: SmarterMail side, then WHMCS side when available."""
     from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
         SMARTERMAIL_CHECKS,
@@ -74,7 +77,7 @@ def build_registry(include_canary=True):
     return registry
 
 
-def _whmcs_checks():
+def _whmcs_checks() -> List[CheckSpec]:
     try:
         from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_checks import (
             WHMCS_CHECKS,
@@ -84,9 +87,9 @@ def _whmcs_checks():
     return list(WHMCS_CHECKS)
 
 
-def verify_error_types():
+def verify_error_types() -> Tuple[Type[BaseException], ...]:
     """Errors the runner turns into a failed check using their own sentence (and ``hint``)."""
-    types = [SmarterMailError]
+    types: List[Type[BaseException]] = [SmarterMailError]
     for module_name, class_name in (
         ("whmcs.configuration_parser", "WhmcsConfigError"),
         ("whmcs.database", "WhmcsDbError"),
@@ -103,9 +106,9 @@ def verify_error_types():
     return tuple(types)
 
 
-def close_targets(contexts):
+def close_targets(contexts: Iterable[TargetContext]) -> None:
     """Call each check module's ``close_target`` for every context; never raises."""
-    closers = []
+    closers: List[Callable[[TargetContext], Any]] = []
     for module_name in ("verify.smartermail_checks", "verify.whmcs_checks"):
         try:
             module = __import__(
@@ -118,7 +121,7 @@ def close_targets(contexts):
         if closer is not None:
             closers.append(closer)
 
-    def close(context):
+    def close(context: TargetContext) -> None:
         for closer in closers:
             # Closing is best effort: the report is already made.
             with contextlib.suppress(Exception):
@@ -135,7 +138,7 @@ def close_targets(contexts):
         list(pool.map(close, contexts))
 
 
-def _positive_float(option, value):
+def _positive_float(option: str, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -145,7 +148,7 @@ def _positive_float(option, value):
     return number
 
 
-def _port(value):
+def _port(value: Any) -> Optional[int]:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -159,7 +162,7 @@ def _port(value):
     return port
 
 
-def check_canary_prefix(prefix):
+def check_canary_prefix(prefix: Any) -> str:
     """The prefix, or VerifySettingsError when it cannot start a DNS label."""
     if not isinstance(prefix, str) or not _CANARY_PREFIX.match(prefix):
         raise VerifySettingsError(
@@ -170,25 +173,25 @@ def check_canary_prefix(prefix):
 
 
 def target_settings(
-    hostname,
-    username,
-    password,
-    name=None,
-    port=None,
-    secure=True,
-    ca_file=None,
-    verify_tls=True,
-    connect_timeout=DEFAULT_CONNECT_TIMEOUT,
-    timeout=DEFAULT_TIMEOUT,
-    canary=True,
-    canary_prefix=DEFAULT_CANARY_PREFIX,
-    canary_domain_path=DEFAULT_CANARY_DOMAIN_PATH,
-    whmcs_root=None,
-    php_binary=DEFAULT_PHP_BINARY,
-    whmcs_web_user=None,
-    whmcs_server_name=None,
-    whmcs_product_name=None,
-):
+    hostname: Optional[str],
+    username: Optional[str],
+    password: Optional[str],
+    name: Optional[str] = None,
+    port: Any = None,
+    secure: Any = True,
+    ca_file: Optional[str] = None,
+    verify_tls: Any = True,
+    connect_timeout: Any = DEFAULT_CONNECT_TIMEOUT,
+    timeout: Any = DEFAULT_TIMEOUT,
+    canary: Any = True,
+    canary_prefix: Any = DEFAULT_CANARY_PREFIX,
+    canary_domain_path: Optional[str] = DEFAULT_CANARY_DOMAIN_PATH,
+    whmcs_root: Optional[str] = None,
+    php_binary: Optional[str] = DEFAULT_PHP_BINARY,
+    whmcs_web_user: Optional[str] = None,
+    whmcs_server_name: Optional[str] = None,
+    whmcs_product_name: Optional[str] = None,
+) -> Dict[str, Any]:
     """One target's settings dict (keys: SETTINGS_KEYS), validated, with the documented defaults."""
     hostname = (hostname or "").strip()
     if not hostname:
@@ -227,7 +230,7 @@ def target_settings(
     }
 
 
-def public_target(settings):
+def public_target(settings: Dict[str, Any]) -> Dict[str, Any]:
     """What a report may say about a target: its address and tree, never a credential."""
     return {
         "name": settings["name"],

@@ -15,6 +15,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import (
     mask_value,
@@ -25,6 +26,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model
     PASS,
     SKIP,
     WARN,
+    CheckResult,
     summarize,
 )
 
@@ -34,7 +36,7 @@ TOOL_NAME = "smartermail-whmcs verify"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def redact_results(results, secrets):
+def redact_results(results: Iterable[CheckResult], secrets: Iterable[Optional[str]]) -> List[CheckResult]:
     """The results with every occurrence of any secret (passwords) masked in text and details."""
     usable = usable_secrets(secrets)
     if not usable:
@@ -51,16 +53,16 @@ def redact_results(results, secrets):
     ]
 
 
-def target_names(results):
+def target_names(results: Iterable[CheckResult]) -> List[str]:
     """Target names in the order they first appear in the results."""
-    names = []
+    names: List[str] = []
     for result in results:
         if result.target not in names:
             names.append(result.target)
     return names
 
 
-def summary_line(results):
+def summary_line(results: Sequence[CheckResult]) -> str:
     """'12 passed, 1 warning, 1 failed, 2 skipped (16 checks)'."""
     counts = summarize(results)
     return "%d passed, %d warning%s, %d failed, %d skipped (%d check%s)" % (
@@ -74,7 +76,7 @@ def summary_line(results):
     )
 
 
-def failure_lines(results):
+def failure_lines(results: Iterable[CheckResult]) -> List[str]:
     """One line per failed check: 'target/id: summary (hint: ...)'."""
     lines = []
     for result in results:
@@ -86,7 +88,13 @@ def failure_lines(results):
     return lines
 
 
-def build_document(results, targets=(), tool_version="", generated_at=None, include_details=True):
+def build_document(
+    results: Sequence[CheckResult],
+    targets: Iterable[Mapping[str, Any]] = (),
+    tool_version: str = "",
+    generated_at: Optional[str] = None,
+    include_details: bool = True,
+) -> Dict[str, Any]:
     """The JSON report (schema 1) as a dict; ``targets`` are public_target() dicts."""
     counts = summarize(results)
     checks = []
@@ -95,7 +103,7 @@ def build_document(results, targets=(), tool_version="", generated_at=None, incl
         if not include_details:
             item.pop("details", None)
         checks.append(item)
-    document = {
+    document: Dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": tool_version},
         "ok": counts["ok"],
@@ -108,15 +116,15 @@ def build_document(results, targets=(), tool_version="", generated_at=None, incl
     return document
 
 
-def _xml_text(value):
+def _xml_text(value: Any) -> str:
     return _XML_ILLEGAL.sub("?", "%s" % (value,))
 
 
-def _seconds(elapsed_ms):
+def _seconds(elapsed_ms: Any) -> str:
     return "%.3f" % (max(0, int(elapsed_ms)) / 1000.0)
 
 
-def _case_body(result, include_details):
+def _case_body(result: CheckResult, include_details: bool) -> str:
     lines = [result.summary]
     if result.hint:
         lines.append("hint: %s" % result.hint)
@@ -129,7 +137,12 @@ def _case_body(result, include_details):
     return _xml_text("\n".join(lines))
 
 
-def build_junit(results, suite_prefix=TOOL_NAME, timestamp=None, include_details=True):
+def build_junit(
+    results: Sequence[CheckResult],
+    suite_prefix: str = TOOL_NAME,
+    timestamp: Optional[str] = None,
+    include_details: bool = True,
+) -> str:
     """JUnit XML text: one <testsuite> per target, one <testcase> per check.
 
     fail → <failure>, skip → <skipped>, warn → a passing case whose <system-out> says "warning".

@@ -14,11 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Type
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import (
     FAIL,
@@ -33,7 +34,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model
 CLEANUP_GRACE_SECONDS = 60.0
 
 
-def _always(_context):
+def _always(_context: "TargetContext") -> bool:
     return True
 
 
@@ -62,7 +63,7 @@ class TargetContext:
     applicable: Set[str] = field(default_factory=set)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def cached(self, key, factory):
+    def cached(self, key: str, factory: Callable[[], Any]) -> Any:
         """The value for ``key``, made once per target even when checks run concurrently."""
         with self.lock:
             if key not in self.cache:
@@ -70,7 +71,32 @@ class TargetContext:
             return self.cache[key]
 
 
-def _run_one(spec, context, error_types):
+# What a check's ``run`` is: the target's context in, an Outcome out (or CheckFailed raised).
+Check = Callable[[TargetContext], Outcome]
+# (summary, hint) for an error a check raised: the sentence a failed check shows, and the next step.
+Explain = Callable[[TargetContext, Exception], Tuple[str, str]]
+
+
+def failing_on(errors: Tuple[Type[Exception], ...], explain: Explain) -> Callable[[Check], Check]:
+    """A check decorator: ``errors`` fail the check with explain()'s summary and hint."""
+
+    def decorate(check: Check) -> Check:
+        @functools.wraps(check)
+        def run(context: TargetContext) -> Outcome:
+            try:
+                return check(context)
+            except errors as error:
+                summary, hint = explain(context, error)
+                raise CheckFailed(summary, hint) from None
+
+        return run
+
+    return decorate
+
+
+def _run_one(
+    spec: CheckSpec, context: TargetContext, error_types: Tuple[Type[BaseException], ...]
+) -> CheckResult:
     started = time.monotonic()
     try:
         outcome = spec.run(context)
@@ -95,7 +121,7 @@ def _run_one(spec, context, error_types):
     )
 
 
-def _blocking_requirement(spec, context):
+def _blocking_requirement(spec: CheckSpec, context: TargetContext) -> Optional[CheckResult]:
     """The first requirement that did not pass, or None when all are met."""
     for required in spec.requires:
         result = context.results.get(required)
@@ -104,7 +130,7 @@ def _blocking_requirement(spec, context):
     return None
 
 
-def _ready(spec, context):
+def _ready(spec: CheckSpec, context: TargetContext) -> bool:
     return all(required in context.results for required in spec.requires if required in context.applicable)
 
 
@@ -112,7 +138,7 @@ def run_checks(
     contexts: List[TargetContext],
     registry: List[CheckSpec],
     max_workers: int = 8,
-    error_types: Tuple[type, ...] = (),
+    error_types: Tuple[Type[BaseException], ...] = (),
     on_result: Optional[Callable[[CheckResult], None]] = None,
 ) -> List[CheckResult]:
     """Run every applicable check on every target; results in target order, then registry order."""
@@ -121,13 +147,13 @@ def run_checks(
         context.applicable = {spec.id for spec in registry if spec.applies(context)}
         pending.extend((context, spec) for spec in registry if spec.id in context.applicable)
 
-    def record(context, result):
+    def record(context: TargetContext, result: CheckResult) -> None:
         with context.lock:
             context.results[result.id] = result
         if on_result is not None:
             on_result(result)
 
-    running = {}
+    running: Dict["Future[CheckResult]", TargetContext] = {}
     executor = ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="verify")
     try:
         while pending or running:
@@ -165,7 +191,7 @@ def run_checks(
         executor.shutdown(wait=False)
 
     order = {spec.id: index for index, spec in enumerate(registry)}
-    ordered = []
+    ordered: List[CheckResult] = []
     for context in contexts:
         ordered.extend(sorted(context.results.values(), key=lambda result: order[result.id]))
     return ordered

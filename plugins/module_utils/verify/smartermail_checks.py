@@ -15,10 +15,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
-import functools
 import re
 import socket
 import threading
+from typing import Any, Callable, Dict, Optional, Tuple, TypeVar
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     SmarterMailClient,
@@ -68,7 +68,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.netwo
     tcp_probe,
     tls_handshake,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import CheckSpec
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
+    CheckSpec,
+    TargetContext,
+    failing_on,
+)
+
+T = TypeVar("T")
 
 CLIENT_KEY = "client"
 ABOUT_KEY = "about"
@@ -99,44 +105,44 @@ _PORT_FINDINGS = {
 # ----- settings, client -------------------------------------------------------------------------
 
 
-def _settings(context):
+def _settings(context: TargetContext) -> Dict[str, Any]:
     return context.settings or {}
 
 
-def _secure(context):
+def _secure(context: TargetContext) -> bool:
     return bool(_settings(context).get("secure", True))
 
 
-def _canary_enabled(context):
+def _canary_enabled(context: TargetContext) -> bool:
     return bool(_settings(context).get("canary"))
 
 
-def _seconds(context, key, default):
+def _seconds(context: TargetContext, key: str, default: float) -> float:
     value = _settings(context).get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         return default
     return float(value)
 
 
-def _address(context):
+def _address(context: TargetContext) -> Tuple[str, int, str]:
     """(host for sockets, port, "host:port") from the settings; CheckFailed for a bad hostname/port."""
     settings = _settings(context)
     secure = _secure(context)
     try:
-        host = normalize_hostname(settings.get("hostname"))
+        host = normalize_hostname(settings.get("hostname") or "")  # missing or empty: the same error
         port = validate_port(settings.get("port"), secure)
     except SmarterMailConfigError as err:
         raise CheckFailed(str(err), "fix the hostname / port setting of %s" % context.name) from None
     return socket_host(host), port, "%s:%d" % (host, port)
 
 
-def smartermail_client(context):
+def smartermail_client(context: TargetContext) -> SmarterMailClient:
     """The target's shared SmarterMailClient (made on first use, thread-safe)."""
     settings = _settings(context)
 
-    def build():
+    def build() -> SmarterMailClient:
         return SmarterMailClient(
-            settings.get("hostname"),
+            settings.get("hostname") or "",
             port=settings.get("port"),
             secure=_secure(context),
             username=settings.get("username") or "",
@@ -150,7 +156,7 @@ def smartermail_client(context):
     return context.cached(CLIENT_KEY, build)
 
 
-def close_target(context, logout=True):
+def close_target(context: TargetContext, logout: bool = True) -> None:
     """Close the target's cached client (logging out first when it logged in). Never raises."""
     with context.lock:
         client = context.cache.pop(CLIENT_KEY, None)
@@ -165,32 +171,27 @@ def close_target(context, logout=True):
         client.close()
 
 
-def _here():
+def _here() -> str:
     try:
         return socket.gethostname() or "this host"
     except OSError:
         return "this host"
 
 
-def _explained(check):
-    """Turn a stray SmarterMail error into a failed outcome, so no check depends on the runner's mapping."""
+def _smartermail_failure(_context: TargetContext, err: Exception) -> Tuple[str, str]:
+    summary, hint = _api_failure(err)  # a malformed answer mid-check still gets its hint
+    return summary, getattr(err, "hint", "") or hint
 
-    @functools.wraps(check)
-    def run(context):
-        try:
-            return check(context)
-        except SmarterMailError as err:
-            summary, hint = _api_failure(err)  # a malformed answer mid-check still gets its hint
-            raise CheckFailed(summary, getattr(err, "hint", "") or hint) from None
 
-    return run
+# A stray SmarterMail error becomes a failed outcome, so no check depends on the runner's mapping.
+_explained = failing_on((SmarterMailError,), _smartermail_failure)
 
 
 # ----- dns, port, tls -----------------------------------------------------------------------------
 
 
 @_explained
-def check_dns(context):
+def check_dns(context: TargetContext) -> Outcome:
     host, port, _where = _address(context)
     if is_ip_literal(host):
         return Outcome.passed("%s is an IP address: no DNS lookup needed" % host, addresses=[host])
@@ -234,7 +235,7 @@ def check_dns(context):
 
 
 @_explained
-def check_port(context):
+def check_port(context: TargetContext) -> Outcome:
     host, port, where = _address(context)
     timeout = _seconds(context, "connect_timeout", DEFAULT_CONNECT_TIMEOUT)
     try:
@@ -259,7 +260,7 @@ def check_port(context):
     )
 
 
-def _tls_failure(err, where, host, port):
+def _tls_failure(err: ProbeError, where: str, host: str, port: int) -> Tuple[str, str]:
     """(summary, hint) for a failed TLS probe."""
     if err.kind == "plain_http":
         return (
@@ -307,7 +308,7 @@ def _tls_failure(err, where, host, port):
 
 
 @_explained
-def check_tls(context):
+def check_tls(context: TargetContext) -> Outcome:
     host, port, where = _address(context)
     settings = _settings(context)
     if not _secure(context):
@@ -355,7 +356,7 @@ def check_tls(context):
 # ----- api, credentials, version ------------------------------------------------------------------
 
 
-def _api_failure(err):
+def _api_failure(err: Exception) -> Tuple[str, str]:
     """(summary, hint) for an API-level error."""
     if isinstance(err, SmarterMailApiUnavailableError):
         return str(err), (
@@ -379,11 +380,11 @@ def _api_failure(err):
     return str(err), ""
 
 
-def _in_background(call):
+def _in_background(call: Callable[[], T]) -> Callable[[], T]:
     """Start ``call()`` in a thread; the returned function waits and returns its result or raises its error."""
-    outcome = {}
+    outcome: Dict[str, Any] = {}
 
-    def run():
+    def run() -> None:
         try:
             outcome["value"] = call()
         except Exception as err:  # handed to the caller, who decides what it means
@@ -392,7 +393,7 @@ def _in_background(call):
     thread = threading.Thread(target=run, name="verify-about", daemon=True)
     thread.start()
 
-    def wait():
+    def wait() -> T:
         thread.join()
         if "error" in outcome:
             raise outcome["error"]
@@ -402,7 +403,7 @@ def _in_background(call):
 
 
 @_explained
-def check_api(context):
+def check_api(context: TargetContext) -> Outcome:
     client = smartermail_client(context)
     # Both calls are unauthenticated reads: sent together they cost one round trip, not two.
     about_answer = _in_background(client.about)
@@ -429,7 +430,7 @@ def check_api(context):
     )
 
 
-def _login_blocked(exc_or_result, username, where):
+def _login_blocked(exc_or_result: Any, username: str, where: str) -> CheckFailed:
     if isinstance(exc_or_result, SmarterMailTwoFactorRequiredError) or getattr(
         exc_or_result, "two_factor_required", False
     ):
@@ -448,7 +449,7 @@ def _login_blocked(exc_or_result, username, where):
 
 
 @_explained
-def check_credentials(context):
+def check_credentials(context: TargetContext) -> Outcome:
     client = smartermail_client(context)
     username = client.username
     where = client.endpoint
@@ -493,7 +494,7 @@ def check_credentials(context):
     )
 
 
-def parse_version(text):
+def parse_version(text: Any) -> Optional[Tuple[int, ...]]:
     """(major, minor, build) ints from '100.0.9504' / '15.0.1'; None when unreadable."""
     if not isinstance(text, str):
         return None
@@ -504,7 +505,7 @@ def parse_version(text):
 
 
 @_explained
-def check_version(context):
+def check_version(context: TargetContext) -> Outcome:
     with context.lock:
         about = context.cache.get(ABOUT_KEY)
     client = smartermail_client(context)
@@ -533,7 +534,7 @@ def check_version(context):
 # ----- canary -------------------------------------------------------------------------------------
 
 
-def _canary_hint(failure, endpoint):
+def _canary_hint(failure: CanaryStepFailed, endpoint: str) -> str:
     err = failure.error
     if failure.step == STEP_CREATE and isinstance(err, SmarterMailRequestError):
         return (
@@ -558,14 +559,14 @@ def _canary_hint(failure, endpoint):
     return "the module's provisioning does the same call; it would fail the same way for a customer order"
 
 
-def _cleanup_note(run):
+def _cleanup_note(run: CanaryRun) -> Tuple[str, str]:
     """(text for the summary, text for the hint) about what the cleanup did."""
     if run.cleanup == CLEANUP_LEFT_BEHIND:
         return (
             "; the test domain %s could NOT be removed (%s)" % (run.name, run.cleanup_error),
             "; delete it in SmarterMail or run `smartermail-whmcs verify --cleanup`",
         )
-    notes = {
+    notes: Dict[Optional[str], str] = {
         CLEANUP_DELETED: "; the test domain was removed",
         CLEANUP_ABSENT: "; no test domain was left behind",
         CLEANUP_NOT_OURS: "; a domain of that name belongs to another admin and was left alone",
@@ -574,7 +575,7 @@ def _cleanup_note(run):
 
 
 @_explained
-def check_canary(context):
+def check_canary(context: TargetContext) -> Outcome:
     settings = _settings(context)
     client = smartermail_client(context)
     try:

@@ -15,8 +15,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import CheckSpec
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
+    CheckSpec,
+    TargetContext,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_context import (
     CONFIG_KEY,
     SERVER_ROW_KEY,
@@ -47,7 +51,7 @@ MIN_WHMCS = (8, 0)
 MIN_PHP = (8, 0)
 
 
-def check_whmcs_version(context):
+def check_whmcs_version(context: TargetContext) -> Outcome:
     root = setting(context, "whmcs_root")
     tree = tree_facts(root)
     if not tree["whmcs_root_exists"]:
@@ -89,7 +93,7 @@ def check_whmcs_version(context):
     return Outcome.passed(summary, **details)
 
 
-def check_php_version(context):
+def check_php_version(context: TargetContext) -> Outcome:
     php = setting(context, "php_binary", "php")
     facts = php_version(php)
     if facts["php_error"]:
@@ -109,7 +113,7 @@ def check_php_version(context):
     )
 
 
-def close_target(context):
+def close_target(context: TargetContext) -> None:
     """Forget what the WHMCS checks cached (connections are never kept open between checks)."""
     with context.lock:
         context.cache.pop(CONFIG_KEY, None)

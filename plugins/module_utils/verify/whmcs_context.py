@@ -13,10 +13,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
-import functools
+from typing import Any, Dict, Iterator, List, Sequence, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import (
+    TargetContext,
+    failing_on,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
+    WhmcsConfig,
     read_whmcs_config,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration_parser import (
@@ -50,43 +55,38 @@ _DB_HINTS = {
 }
 
 
-def applies(context):
+def applies(context: TargetContext) -> bool:
     """The WHMCS checks run only for a target with a WHMCS root."""
     return bool((context.settings or {}).get("whmcs_root"))
 
 
-def setting(context, key, default=None):
+def setting(context: TargetContext, key: str, default: Any = None) -> Any:
     value = (context.settings or {}).get(key)
     return default if value is None else value
 
 
-def db_hint(error):
+def db_hint(error: Exception) -> str:
     return _DB_HINTS.get(getattr(error, "kind", ""), "check the database settings in configuration.php")
 
 
-def config_hint(root):
+def config_hint(root: Any) -> str:
     return (
         "check that --whmcs-root %s is the WHMCS directory (the one holding configuration.php) and that "
         "this user can read configuration.php" % root
     )
 
 
-def explained(check):
-    """configuration.php / database errors fail the check with their sentence and a next step."""
-
-    @functools.wraps(check)
-    def run(context):
-        try:
-            return check(context)
-        except WhmcsConfigError as error:
-            raise CheckFailed(str(error), config_hint(setting(context, "whmcs_root"))) from None
-        except WhmcsDbError as error:
-            raise CheckFailed(str(error), db_hint(error)) from None
-
-    return run
+def _whmcs_failure(context: TargetContext, error: Exception) -> Tuple[str, str]:
+    if isinstance(error, WhmcsConfigError):
+        return str(error), config_hint(setting(context, "whmcs_root"))
+    return str(error), db_hint(error)
 
 
-def whmcs_config(context):
+# configuration.php / database errors fail the check with their sentence and a next step.
+explained = failing_on((WhmcsConfigError, WhmcsDbError), _whmcs_failure)
+
+
+def whmcs_config(context: TargetContext) -> WhmcsConfig:
     """The tree's WhmcsConfig, read once per target (php CLI first, the strict parser otherwise)."""
     root = setting(context, "whmcs_root")
     php = setting(context, "php_binary", "php")
@@ -94,7 +94,7 @@ def whmcs_config(context):
 
 
 @contextlib.contextmanager
-def whmcs_db(context):
+def whmcs_db(context: TargetContext) -> Iterator[Any]:
     """A fresh read-only use of the WHMCS database: rolled back and closed afterwards."""
     timeout = setting(context, "connect_timeout", DEFAULT_DB_TIMEOUT)
     connection = connect(whmcs_config(context), connect_timeout=timeout)
@@ -107,13 +107,13 @@ def whmcs_db(context):
             connection.close()
 
 
-def query(connection, sql, parameters=()):
+def query(connection: Any, sql: str, parameters: Sequence[Any] = ()) -> List[Dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         return list(cursor.fetchall())
 
 
-def _server_by_hostname(connection, hostname):
+def _server_by_hostname(connection: Any, hostname: str) -> Dict[str, Any]:
     rows = query(
         connection,
         "SELECT * FROM tblservers WHERE type = %s AND (hostname = %s OR (hostname = '' AND ipaddress = %s))"
@@ -137,7 +137,7 @@ def _server_by_hostname(connection, hostname):
     return (enabled or rows)[0]
 
 
-def _lookup_server(context):
+def _lookup_server(context: TargetContext) -> Dict[str, Any]:
     name = setting(context, "whmcs_server_name")
     with whmcs_db(context) as connection:
         if not name:
@@ -158,14 +158,14 @@ def _lookup_server(context):
     return row
 
 
-def server_row(context):
+def server_row(context: TargetContext) -> Dict[str, Any]:
     """The tblservers row of this target's SmarterMail server (by whmcs_server_name, else hostname).
 
     Raises CheckFailed (summary + hint) when there is no such row or the choice is ambiguous. The
     result, a failure included, is computed once per target.
     """
 
-    def lookup():
+    def lookup() -> Tuple[str, Any]:
         try:
             return ("row", _lookup_server(context))
         except CheckFailed as failure:
@@ -177,5 +177,5 @@ def server_row(context):
     return value
 
 
-def server_label(row):
+def server_label(row: Dict[str, Any]) -> str:
     return "%r (id %d)" % (row["name"], int(row["id"]))

@@ -21,10 +21,12 @@ import getpass
 import os
 import shlex
 import subprocess
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import SmarterMailError
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.billing import active_services
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
     smartermail_client,
 )
@@ -56,7 +58,7 @@ CRONTAB_TIMEOUT = 15
 _NEVER_HINT = "add the cron line (install playbook cron role) and wait 5 minutes"
 
 
-def _duration(seconds):
+def _duration(seconds: float) -> str:
     if seconds < 2 * 3600:
         return "%d min" % (seconds // 60)
     if seconds < 3 * 86400:
@@ -67,7 +69,7 @@ def _duration(seconds):
 # ----- crontab ------------------------------------------------------------------------------------
 
 
-def crontab_user(context):
+def crontab_user(context: TargetContext) -> Tuple[str, bool]:
     """(user whose crontab should hold the WHMCS line, whether reading it needs ``-u``)."""
     current = getpass.getuser()
     user = setting(context, "whmcs_cron_user") or setting(context, "whmcs_web_user")
@@ -78,7 +80,7 @@ def crontab_user(context):
     return current, False  # only root reads another user's crontab: check ours
 
 
-def read_crontab(user, other_user):
+def read_crontab(user: str, other_user: bool) -> str:
     """The crontab text ('' when the user has none); CheckFailed when it cannot be read."""
     command = ["crontab", "-l"] + (["-u", user] if other_user else [])
     try:
@@ -102,15 +104,15 @@ def read_crontab(user, other_user):
     )
 
 
-def _same_file(word, cron_php):
+def _same_file(word: str, cron_php: str) -> bool:
     if not word.endswith("cron.php"):
         return False
     return os.path.realpath(word) == os.path.realpath(cron_php)
 
 
-def find_cron_lines(crontab, cron_php):
+def find_cron_lines(crontab: str, cron_php: str) -> List[Tuple[str, str]]:
     """[(schedule, command)] of active crontab lines that run ``cron_php``."""
-    found = []
+    found: List[Tuple[str, str]] = []
     for line in crontab.splitlines():
         text = line.strip()
         if not text or text.startswith("#"):
@@ -131,7 +133,9 @@ def find_cron_lines(crontab, cron_php):
     return found
 
 
-def _crontab_findings(context, cron_php, daily_hour):
+def _crontab_findings(
+    context: TargetContext, cron_php: str, daily_hour: Optional[int]
+) -> Tuple[List[str], List[str], List[str], str]:
     """(failures, warnings, hints, text about the crontab line)."""
     user, other = crontab_user(context)
     lines = find_cron_lines(read_crontab(user, other), cron_php)
@@ -154,9 +158,11 @@ def _crontab_findings(context, cron_php, daily_hour):
 # ----- cron check ---------------------------------------------------------------------------------
 
 
-def _run_findings(cron):
+def _run_findings(cron: Dict[str, Any]) -> Tuple[List[str], List[str], List[str]]:
     """(failures, warnings, hints) from the cron times WHMCS recorded."""
-    failures, warnings, hints = [], [], []
+    failures: List[str] = []
+    warnings: List[str] = []
+    hints: List[str] = []
     age = cron["last_invocation_age_seconds"]
     if not cron["last_invocation"]:
         return ["the WHMCS cron has never run (no lastCronInvocationTime)"], [], [_NEVER_HINT]
@@ -191,7 +197,7 @@ def _run_findings(cron):
     return failures, warnings, hints
 
 
-def check_cron(context):
+def check_cron(context: TargetContext) -> Outcome:
     config = whmcs_config(context)
     cron_php = os.path.join(crons_path(config, setting(context, "whmcs_root")), "cron.php")
     with whmcs_db(context) as connection:
@@ -236,23 +242,27 @@ def check_cron(context):
 # ----- usage check --------------------------------------------------------------------------------
 
 
-def _age(value, now):
+def _age(value: Any, now: datetime.datetime) -> Optional[int]:
     """Seconds since a tblhosting.lastupdate (a datetime; the zero date comes back as text): None = never."""
     if not isinstance(value, datetime.datetime):
         return None
     return int((now - value).total_seconds())
 
 
-def _differs(whmcs_mb, live_mb):
+def _differs(whmcs_mb: float, live_mb: float) -> bool:
     """More than 50 MB apart, or more than 10 % apart beyond the 1 MB the import's rounding allows."""
     gap = abs(whmcs_mb - live_mb)
     return gap > USAGE_TOLERANCE_MB or (gap > 1 and gap > USAGE_TOLERANCE_RATIO * max(whmcs_mb, live_mb))
 
 
-def _live_comparison(context, services):
+def _live_comparison(
+    context: TargetContext, services: Sequence[Dict[str, Any]]
+) -> Tuple[List[str], List[str], int]:
     """(mismatches, missing, compared) for the first USAGE_COMPARE_LIMIT services."""
     client = smartermail_client(context)
-    mismatches, missing, compared = [], [], 0
+    mismatches: List[str] = []
+    missing: List[str] = []
+    compared = 0
     for service in services[:USAGE_COMPARE_LIMIT]:
         if context.cancelled.is_set():
             break
@@ -274,7 +284,7 @@ def _live_comparison(context, services):
     return mismatches, missing, compared
 
 
-def check_usage(context):
+def check_usage(context: TargetContext) -> Outcome:
     row = server_row(context)
     label = server_label(row)
     with whmcs_db(context) as connection:
@@ -300,7 +310,7 @@ def check_usage(context):
             **details,
         )
     mismatches, missing, compared = _live_comparison(context, services)
-    oldest = max(a for _service, a in ages)
+    oldest = max(a for _service, a in ages if a is not None)  # none is None: those are stale
     summary = "%d active service(s) on WHMCS server %s, usage updated within 48 h (oldest %s ago)" % (
         len(services),
         label,

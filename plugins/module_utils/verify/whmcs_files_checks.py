@@ -17,11 +17,13 @@ import grp
 import os
 import pwd
 import stat
+from typing import Any, Dict, Iterable, List, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.apply import Layout
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     MODULE_ENTRY_FILE,
     MODULE_NAME,
+    Entry,
     ModuleTreeError,
     plan_tree,
     scan_tree,
@@ -31,12 +33,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
     read_installed_manifest,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_context import setting
 
 SHOWN_NAMES = 3
 
 
-def listed(paths, shown=SHOWN_NAMES):
+def listed(paths: Iterable[str], shown: int = SHOWN_NAMES) -> str:
     """'a, b, c and 4 more' (a few names and the count, never a wall of paths)."""
     paths = list(paths)
     text = ", ".join(paths[:shown])
@@ -48,12 +51,12 @@ def listed(paths, shown=SHOWN_NAMES):
 class Reader:
     """A user (uid + groups) for whom read access is judged from the permission bits."""
 
-    def __init__(self, label, uid, gids):
+    def __init__(self, label: str, uid: int, gids: Iterable[int]) -> None:
         self.label = label
         self.uid = uid
         self.gids = set(gids)
 
-    def can_read(self, entry, directory):
+    def can_read(self, entry: Entry, directory: bool) -> bool:
         needed = 0o5 if directory else 0o4  # a folder must be listable and enterable
         if entry.uid == self.uid:
             bits = (entry.mode >> 6) & 0o7
@@ -64,21 +67,21 @@ class Reader:
         return bits & needed == needed
 
 
-def _name_of_uid(uid):
+def _name_of_uid(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return "uid %d" % uid
 
 
-def _name_of_gid(gid):
+def _name_of_gid(gid: int) -> str:
     try:
         return grp.getgrgid(gid).gr_name
     except KeyError:
         return "gid %d" % gid
 
 
-def web_reader(context):
+def web_reader(context: TargetContext) -> Tuple[Reader, str]:
     """(Reader, why this user) for whmcs_web_user, else configuration.php's owner and group."""
     user = setting(context, "whmcs_web_user")
     if user:
@@ -101,7 +104,7 @@ def web_reader(context):
     )
 
 
-def _scan(target):
+def _scan(target: str) -> Dict[str, Entry]:
     try:
         return scan_tree(target)
     except OSError as error:
@@ -111,7 +114,7 @@ def _scan(target):
         ) from None
 
 
-def _compare(layout, current):
+def _compare(layout: Layout, current: Dict[str, Entry]) -> Tuple[List[str], str]:
     """(problems, note) comparing the tree with the installed manifest."""
     try:
         manifest = read_installed_manifest(layout.backup_dir)
@@ -140,7 +143,7 @@ def _compare(layout, current):
     return problems, "matches the installed manifest (%d files)" % len(manifest["files"])
 
 
-def check_module_files(context):
+def check_module_files(context: TargetContext) -> Outcome:
     root = setting(context, "whmcs_root")
     layout = Layout(root)
     target = layout.target
@@ -187,7 +190,10 @@ def check_module_files(context):
     if odd:
         problems.append("not regular files or folders: %s" % listed(odd))
         hints.append("replace links and special files with regular files (re-run the module_files step)")
-    details = {"files": sum(1 for e in current.values() if e.kind == "file"), "reader": reader.label}
+    details: Dict[str, Any] = {
+        "files": sum(1 for e in current.values() if e.kind == "file"),
+        "reader": reader.label,
+    }
     if problems:
         raise CheckFailed("; ".join(problems), "; ".join(hints), **details)
     summary = "%s: %d files, readable by %s, none world-writable, %s" % (

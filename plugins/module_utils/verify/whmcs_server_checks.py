@@ -18,6 +18,7 @@ __metaclass__ = type
 import contextlib
 import html
 from decimal import Decimal
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     SmarterMailClient,
@@ -29,6 +30,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailTwoFactorRequiredError,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_context import (
     query,
     server_label,
@@ -53,7 +55,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.server
 EDIT_SERVER = "re-run the install playbook's server role or edit the server in WHMCS"
 
 
-def _stored_password(row, cc_encryption_hash):
+def _stored_password(row: Dict[str, Any], cc_encryption_hash: str) -> str:
     try:
         decrypted = whmcs_decrypt(row.get("password") or "", cc_encryption_hash)
     except WhmcsCryptoError:
@@ -68,7 +70,7 @@ def _stored_password(row, cc_encryption_hash):
     return html.unescape(decrypted)
 
 
-def _client(context, row, password):
+def _client(context: TargetContext, row: Dict[str, Any], password: str) -> SmarterMailClient:
     hostname, port, secure = row_endpoint(row)
     return SmarterMailClient(
         hostname,
@@ -83,7 +85,7 @@ def _client(context, row, password):
     )
 
 
-def _login_as_whmcs(context, row, password):
+def _login_as_whmcs(context: TargetContext, row: Dict[str, Any], password: str) -> str:
     """Log in the way the module will; CheckFailed naming the stored value that is wrong."""
     label = server_label(row)
     username = row.get("username") or ""
@@ -139,7 +141,7 @@ def _login_as_whmcs(context, row, password):
     return endpoint
 
 
-def check_server(context):
+def check_server(context: TargetContext) -> Outcome:
     row = server_row(context)
     label = server_label(row)
     if row.get("type") != SERVER_TYPE:
@@ -172,7 +174,7 @@ def check_server(context):
 # ----- product ------------------------------------------------------------------------------------
 
 
-def _products(context, connection):
+def _products(context: TargetContext, connection: Any) -> List[Dict[str, Any]]:
     name = setting(context, "whmcs_product_name")
     if name:
         rows = query(connection, "SELECT * FROM tblproducts WHERE name = %s ORDER BY id", (name,))
@@ -191,7 +193,7 @@ def _products(context, connection):
     return rows
 
 
-def _monthly_prices(connection, product_id):
+def _monthly_prices(connection: Any, product_id: Any) -> List[Dict[str, Any]]:
     return query(
         connection,
         "SELECT pr.monthly, cu.code FROM tblpricing pr LEFT JOIN tblcurrencies cu ON cu.id = pr.currency"
@@ -200,7 +202,7 @@ def _monthly_prices(connection, product_id):
     )
 
 
-def _price_findings(connection, product):
+def _price_findings(connection: Any, product: Dict[str, Any]) -> Tuple[List[str], List[str], str]:
     """(failures, warnings, text) about the product's monthly price (the price of one tranche)."""
     prices = _monthly_prices(connection, product["id"])
     positive = [row for row in prices if row["monthly"] is not None and Decimal(row["monthly"]) > 0]
@@ -215,7 +217,9 @@ def _price_findings(connection, product):
     return ["it has no monthly price in tblpricing (missing, or -1.00 = cycle off)"], [], "no monthly price"
 
 
-def _link_findings(connection, product, server):
+def _link_findings(
+    connection: Any, product: Dict[str, Any], server: Optional[Dict[str, Any]]
+) -> Tuple[List[str], List[str]]:
     """(failures, warnings) about the product reaching this server."""
     if server is None:
         return [], ["its server link was not checked: the server row was not found (see the server check)"]
@@ -242,8 +246,11 @@ def _link_findings(connection, product, server):
     return [], []
 
 
-def _product_findings(connection, product, server):
-    failures, warnings = [], []
+def _product_findings(
+    connection: Any, product: Dict[str, Any], server: Optional[Dict[str, Any]]
+) -> Tuple[List[str], List[str], str]:
+    failures: List[str] = []
+    warnings: List[str] = []
     if product.get("servertype") != SERVER_TYPE:
         failures.append("it uses module %r, not %s" % (product.get("servertype"), SERVER_TYPE))
     failures.extend(stored_option_problems(product))
@@ -252,12 +259,15 @@ def _product_findings(connection, product, server):
     return failures + price_failures + link_failures, warnings + price_warnings + link_warnings, price_text
 
 
-def check_product(context):
+def check_product(context: TargetContext) -> Outcome:
+    server: Optional[Dict[str, Any]]
     try:
         server = server_row(context)
     except CheckFailed:
         server = None  # the server check reports it; the rest of the product can still be checked
-    failed, warned, fine = [], [], []
+    failed: List[str] = []
+    warned: List[str] = []
+    fine: List[str] = []
     with whmcs_db(context) as connection:
         for product in _products(context, connection):
             failures, warnings, price_text = _product_findings(connection, product, server)

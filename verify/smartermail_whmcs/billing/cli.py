@@ -34,6 +34,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.databa
 )
 
 from smartermail_whmcs.errors import ConfigError
+from smartermail_whmcs.options import choice_option
 
 FORMATS = ("table", "json")
 _COLUMNS = ("ID", "DOMAIN", "PRODUCT", "USAGE MB", "USAGE GB", "TRANCHE GB", "TRANCHES", "PRICE", "AMOUNT")
@@ -140,7 +141,7 @@ def _many(root: str, php: str, product: str | None, output_format: str) -> None:
 @click.option("--whmcs-root", help="Preview the active services of this WHMCS instead.")
 @click.option("--product", help="With --whmcs-root: only this product.")
 @click.option("--php", default="php", show_default=True, help="PHP CLI used to read configuration.php.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True)
+@choice_option("--format", "output_format", choices=FORMATS, default="table")
 def billing_command(
     price: str | None,
     tranche_gb: str | None,

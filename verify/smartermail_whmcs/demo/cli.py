@@ -25,6 +25,7 @@ import yaml
 
 from smartermail_whmcs.demo.report import WhmcsHostReport, parse_recap, read_whmcs_host
 from smartermail_whmcs.errors import StageError
+from smartermail_whmcs.options import folder_option, number_option
 from smartermail_whmcs.sandbox.lifecycle import UpOptions, bring_up, tear_down
 from smartermail_whmcs.sandbox.orders import place_test_order
 from smartermail_whmcs.sandbox.state import SandboxState
@@ -147,12 +148,8 @@ def print_report(
 
 
 @click.command("demo")
-@click.option(
-    "--hosts", type=click.IntRange(1, 16), default=2, show_default=True, help="Sandbox WHMCS hosts."
-)
-@click.option(
-    "--dir", "directory", type=click.Path(file_okay=False, path_type=Path), help="Sandbox directory."
-)
+@number_option("--hosts", kind=click.IntRange(1, 16), default=2, help="Sandbox WHMCS hosts.")
+@folder_option("--dir", "directory", help="Sandbox directory.")
 @click.option("--tls/--no-tls", default=False, show_default=True, help="Serve the simulator over HTTPS.")
 @click.option("--keep", is_flag=True, help="Leave the sandbox running afterwards.")
 def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> None:

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -96,16 +97,19 @@ def check_target_group(inventory: dict[str, Any], extra_vars: tuple[str, ...]) -
         )
 
 
-def playbook_command(
-    sources: tuple[str, ...],
-    check: bool,
-    limit: str | None,
-    tags: tuple[str, ...],
-    skip_tags: tuple[str, ...],
-    extra_vars: tuple[str, ...],
-    forks: int | None,
-    verbose: int,
-) -> list[str]:
+@dataclass(frozen=True)
+class PlaybookOptions:
+    """The deploy options handed on to ansible-playbook as they are."""
+
+    limit: str | None
+    tags: tuple[str, ...]
+    skip_tags: tuple[str, ...]
+    extra_vars: tuple[str, ...]
+    forks: int | None
+    verbose: int
+
+
+def playbook_command(sources: tuple[str, ...], check: bool, options: PlaybookOptions) -> list[str]:
     command = [ansible_binary("ansible-playbook"), PLAYBOOK]
     for source in sources:
         command += ["-i", source]
@@ -113,18 +117,18 @@ def playbook_command(
         command.append("--check")
     # Always: the summary reads the cron line from its diff (the diffs also show in the progress).
     command.append("--diff")
-    if limit:
-        command += ["--limit", limit]
-    if tags:
-        command += ["--tags", ",".join(tags)]
-    if skip_tags:
-        command += ["--skip-tags", ",".join(skip_tags)]
-    for value in extra_vars:
+    if options.limit:
+        command += ["--limit", options.limit]
+    if options.tags:
+        command += ["--tags", ",".join(options.tags)]
+    if options.skip_tags:
+        command += ["--skip-tags", ",".join(options.skip_tags)]
+    for value in options.extra_vars:
         command += ["-e", value]
-    if forks:
-        command += ["--forks", str(forks)]
-    if verbose:
-        command.append("-" + "v" * min(verbose, 4))
+    if options.forks:
+        command += ["--forks", str(options.forks)]
+    if options.verbose:
+        command.append("-" + "v" * min(options.verbose, 4))
     return command
 
 
@@ -165,24 +169,15 @@ def read_summary(path: Path) -> dict[str, Any] | None:
 @click.option("-f", "--forks", type=click.IntRange(1, 500), help="Hosts worked on in parallel.")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-host summary as JSON.")
 @click.option("-v", "--verbose", count=True, help="More ansible-playbook output (repeatable).")
-def deploy_command(
-    inventories: tuple[str, ...],
-    check: bool,
-    limit: str | None,
-    tags: tuple[str, ...],
-    skip_tags: tuple[str, ...],
-    extra_vars: tuple[str, ...],
-    forks: int | None,
-    as_json: bool,
-    verbose: int,
-) -> None:
+def deploy_command(inventories: tuple[str, ...], check: bool, as_json: bool, **passed_on: Any) -> None:
     """Install the SmarterMail module on every WHMCS host of an inventory (the install playbook)."""
+    options = PlaybookOptions(**passed_on)
     check_inventory_sources(inventories)
     with tempfile.TemporaryDirectory(prefix="smw-deploy-") as workdir:
         summary_file = Path(workdir) / "summary.json"
         env = ansible_environment(summary_file)
-        check_target_group(load_inventory(inventories, env), extra_vars)
-        command = playbook_command(inventories, check, limit, tags, skip_tags, extra_vars, forks, verbose)
+        check_target_group(load_inventory(inventories, env), options.extra_vars)
+        command = playbook_command(inventories, check, options)
         returncode = stream_playbook(command, env)
         summary = read_summary(summary_file)
     if summary is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 NAMES_SHOWN = 6  # longer path lists end with "+N more"
 ROLE_PREFIX_SEPARATOR = " : "
-ABSENT_STATES = ({}, None, "", {"state": "absent"})
+ABSENT_STATES: tuple[Any, ...] = ({}, None, "", {"state": "absent"})
 
 
 @dataclass

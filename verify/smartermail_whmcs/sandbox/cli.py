@@ -12,17 +12,14 @@ from pathlib import Path
 
 import click
 
+from smartermail_whmcs.options import folder_option, number_option
 from smartermail_whmcs.sandbox.lifecycle import MAX_HOSTS, UpOptions, bring_up, tear_down
 from smartermail_whmcs.sandbox.mariadb import DEFAULT_WHMCS_VERSION
 from smartermail_whmcs.sandbox.orders import BYTES_PER_GB, place_test_order
 from smartermail_whmcs.sandbox.state import SandboxState, load_running_state, state_path
 
-_DIR_OPTION = click.option(
-    "--dir",
-    "directory",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory that holds the sandbox (created if missing).",
+_DIR_OPTION = folder_option(
+    "--dir", "directory", required=True, help="Directory that holds the sandbox (created if missing)."
 )
 
 
@@ -33,16 +30,11 @@ def sandbox_group() -> None:
 
 @sandbox_group.command("up")
 @_DIR_OPTION
-@click.option(
-    "--hosts",
-    type=click.IntRange(1, MAX_HOSTS),
-    default=1,
-    show_default=True,
-    help="Number of WHMCS hosts (whmcs1..N).",
+@number_option(
+    "--hosts", kind=click.IntRange(1, MAX_HOSTS), default=1, help="Number of WHMCS hosts (whmcs1..N)."
 )
-@click.option(
+@folder_option(
     "--module-src",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Module folder the inventory installs (default: the bundled fixture module).",
 )
@@ -83,13 +75,7 @@ def down_command(directory: Path, keep_files: bool) -> None:
     "--host", "host_name", default="whmcs1", show_default=True, help="Sandbox host that takes the order."
 )
 @click.option("--domain", required=True, help="The customer's domain (created on the simulator).")
-@click.option(
-    "--usage-gb",
-    type=click.FloatRange(min=0),
-    default=0.0,
-    show_default=True,
-    help="Disk usage of the domain.",
-)
+@number_option("--usage-gb", kind=click.FloatRange(min=0), default=0.0, help="Disk usage of the domain.")
 def order_command(directory: Path, host_name: str, domain: str, usage_gb: float) -> None:
     """Place a test order: the domain with a hidden admin, its active service, its usage imported.
 

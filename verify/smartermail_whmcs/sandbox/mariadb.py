@@ -23,6 +23,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,15 @@ import pymysql
 import pymysql.cursors
 
 from smartermail_whmcs.errors import StageError
-from smartermail_whmcs.sandbox.processes import cmdline, pid_alive
+from smartermail_whmcs.sandbox.processes import cmdline, log_tail, pid_alive
 
 SQL_DIR = Path(__file__).with_name("sql")
 STATE_FILE_NAME = "mariadb.json"
 DEFAULT_WHMCS_VERSION = "8.13.0-release.1"
 DEFAULT_SYSTEM_URL = "http://127.0.0.1/whmcs/"
 STRICT_SQL_MODE = "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION"
+# Where a WHMCS database user logs in from: TCP on the loopback address, and the socket.
+USER_HOSTS = ("127.0.0.1", "localhost")
 INSTALL_HINT = "install the Debian package with `apt-get install mariadb-server`"
 
 # Linux limits a unix socket path to 108 bytes including the terminating NUL.
@@ -63,12 +66,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _tail(path: Path, lines: int = 20) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "(no error log)"
-    return "\n".join(text.splitlines()[-lines:]) or "(error log is empty)"
+def _error_log_tail(path: Path) -> str:
+    return log_tail(path, 20, "error log")
 
 
 def split_sql_statements(script: str) -> list[str]:
@@ -254,16 +253,16 @@ class MariaDBServer:
         while time.monotonic() < deadline:
             exit_code = self._process.poll()
             if exit_code is not None:
-                log_tail = _tail(self.error_log)
+                last_lines = _error_log_tail(self.error_log)
                 self.pid = None
                 if (
-                    "Address already in use" in log_tail
-                    or "Can't start server: Bind on TCP/IP port" in log_tail
+                    "Address already in use" in last_lines
+                    or "Can't start server: Bind on TCP/IP port" in last_lines
                 ):
                     raise _PortTakenError(f"port {self.port} was taken")
                 raise MariaDBError(
                     f"mariadbd exited with code {exit_code} while starting in {self.base_dir}; "
-                    f"last lines of {self.error_log}:\n{log_tail}"
+                    f"last lines of {self.error_log}:\n{last_lines}"
                 )
             if self.socket.exists():
                 try:
@@ -275,7 +274,7 @@ class MariaDBServer:
         self._kill()
         raise MariaDBError(
             f"mariadbd did not accept connections on {self.socket} within {timeout:.0f} s; "
-            f"last lines of {self.error_log}:\n{_tail(self.error_log)}"
+            f"last lines of {self.error_log}:\n{_error_log_tail(self.error_log)}"
         )
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -381,37 +380,41 @@ class MariaDBServer:
 
         The user can log in from 127.0.0.1 (TCP) and localhost (socket).
         """
-        _check_identifier(name, _DATABASE_NAME, "database name")
-        _check_identifier(user, _USER_NAME, "user name")
-        connection = self.root_connect()
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb3 COLLATE utf8mb3_unicode_ci")
-                for user_host in ("127.0.0.1", "localhost"):
-                    cursor.execute("CREATE USER %s@%s IDENTIFIED BY %s", (user, user_host, password))
-                    cursor.execute(f"GRANT ALL PRIVILEGES ON `{name}`.* TO %s@%s", (user, user_host))
-                cursor.execute(f"USE `{name}`")
-                cursor.execute("SET SESSION sql_mode = %s", (STRICT_SQL_MODE,))
-                cursor.execute("SET @whmcs_version = %s, @whmcs_system_url = %s", (version, system_url))
-                for script in ("whmcs_schema.sql", "whmcs_seed.sql"):
-                    self._run_script(cursor, SQL_DIR / script)
-        except pymysql.MySQLError as error:
-            raise MariaDBError(
-                f"creating WHMCS database {name!r} for user {user!r} failed: {error.args[-1]}"
-            ) from error
-        finally:
-            connection.close()
+        failure = f"creating WHMCS database {name!r} for user {user!r} failed"
+        with self._account_cursor(name, user, failure) as cursor:
+            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb3 COLLATE utf8mb3_unicode_ci")
+            for user_host in USER_HOSTS:
+                cursor.execute("CREATE USER %s@%s IDENTIFIED BY %s", (user, user_host, password))
+                cursor.execute(f"GRANT ALL PRIVILEGES ON `{name}`.* TO %s@%s", (user, user_host))
+            cursor.execute(f"USE `{name}`")
+            cursor.execute("SET SESSION sql_mode = %s", (STRICT_SQL_MODE,))
+            cursor.execute("SET @whmcs_version = %s, @whmcs_system_url = %s", (version, system_url))
+            for script in ("whmcs_schema.sql", "whmcs_seed.sql"):
+                self._run_script(cursor, SQL_DIR / script)
 
     def drop_whmcs_database(self, name: str, user: str) -> None:
         """Remove what ``create_whmcs_database`` made (missing pieces are fine)."""
+        with self._account_cursor(name, user) as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            for user_host in USER_HOSTS:
+                cursor.execute("DROP USER IF EXISTS %s@%s", (user, user_host))
+
+    @contextlib.contextmanager
+    def _account_cursor(self, name: str, user: str, failure: str | None = None) -> Iterator[Any]:
+        """A root cursor for work on database ``name`` and its ``user`` (both names checked first).
+
+        With ``failure``, a MySQL error inside becomes a MariaDBError starting with that text.
+        """
         _check_identifier(name, _DATABASE_NAME, "database name")
         _check_identifier(user, _USER_NAME, "user name")
         connection = self.root_connect()
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-                for user_host in ("127.0.0.1", "localhost"):
-                    cursor.execute("DROP USER IF EXISTS %s@%s", (user, user_host))
+                yield cursor
+        except pymysql.MySQLError as error:
+            if failure is None:
+                raise
+            raise MariaDBError(f"{failure}: {error.args[-1]}") from error
         finally:
             connection.close()
 

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,7 +59,7 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def wait_until(predicate, timeout: float, interval: float = 0.1) -> bool:
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -67,12 +68,13 @@ def wait_until(predicate, timeout: float, interval: float = 0.1) -> bool:
     return predicate()
 
 
-def _tail(path: Path, lines: int = 15) -> str:
+def log_tail(path: Path, lines: int = 15, what: str = "log") -> str:
+    """The last ``lines`` lines of a log file, for an error message; '(no log)' when unreadable."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return "(no log)"
-    return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
+        return f"(no {what})"
+    return "\n".join(text.splitlines()[-lines:]) or f"({what} is empty)"
 
 
 @dataclass
@@ -149,14 +151,14 @@ def start_simulator(
         if process.poll() is not None:
             raise SandboxProcessError(
                 f"the simulator exited with code {process.returncode} before listening; "
-                f"last lines of {log_file}:\n{_tail(log_file)}"
+                f"last lines of {log_file}:\n{log_tail(log_file)}"
             )
         time.sleep(0.05)
     if not url:
         stop_process(process.pid, what="simulator", markers=SIMULATOR_MARKERS)
         raise SandboxProcessError(
             f"the simulator did not print '{LISTENING_PREFIX}<url>' within {timeout:.0f} s; "
-            f"last lines of {log_file}:\n{_tail(log_file)}"
+            f"last lines of {log_file}:\n{log_tail(log_file)}"
         )
     port = urlsplit(url).port
     if port is None:
@@ -190,10 +192,15 @@ def stop_process(pid: int | None, *, what: str, markers: tuple[str, ...], timeou
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     _reap(pid)
-    if not wait_until(lambda: (_reap(pid), not pid_alive(pid))[1], timeout):
+
+    def gone() -> bool:
+        _reap(pid)
+        return not pid_alive(pid)
+
+    if not wait_until(gone, timeout):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        if not wait_until(lambda: (_reap(pid), not pid_alive(pid))[1], 5.0):
+        if not wait_until(gone, 5.0):
             raise SandboxProcessError(f"the {what} (pid {pid}) is still running after SIGKILL")
     return True
 

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from smartermail_whmcs.errors import ConfigError
+from smartermail_whmcs.safe_repr import repr_showing
 
 STATE_FILE_NAME = "sandbox.json"
 STATE_FORMAT = 1
 SECRET_FILE_MODE = 0o600
 
 
+@repr_showing("name", "user", "port")
 @dataclass
 class DatabaseRecord:
     host: str
@@ -29,10 +31,8 @@ class DatabaseRecord:
     user: str
     password: str
 
-    def __repr__(self) -> str:
-        return f"DatabaseRecord(name={self.name!r}, user={self.user!r}, port={self.port})"
 
-
+@repr_showing("name", "whmcs_root")
 @dataclass
 class HostRecord:
     name: str
@@ -40,17 +40,12 @@ class HostRecord:
     database: DatabaseRecord
     cc_encryption_hash: str
 
-    def __repr__(self) -> str:
-        return f"HostRecord(name={self.name!r}, whmcs_root={self.whmcs_root!r})"
 
-
+@repr_showing("username")
 @dataclass
 class SysadminRecord:
     username: str
     password: str
-
-    def __repr__(self) -> str:
-        return f"SysadminRecord(username={self.username!r})"
 
 
 @dataclass

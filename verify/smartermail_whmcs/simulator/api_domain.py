@@ -7,7 +7,7 @@ import secrets
 import time
 
 from smartermail_whmcs.simulator.api_sysadmin import apply_settings
-from smartermail_whmcs.simulator.envelope import ApiError, Call, ok
+from smartermail_whmcs.simulator.envelope import ApiError, Call, json_int, ok
 from smartermail_whmcs.simulator.names import normalize_local_part
 from smartermail_whmcs.simulator.state import Domain, User, iso_utc
 from smartermail_whmcs.simulator.views import (
@@ -69,8 +69,8 @@ def account_list_search(call: Call) -> dict[str, object]:
     if body.get("sortDescending"):
         users.reverse()
     try:
-        skip = max(0, int(body.get("skip") or 0))
-        take = int(body.get("take") or 100)
+        skip = max(0, json_int(body.get("skip") or 0))
+        take = json_int(body.get("take") or 100)
     except (TypeError, ValueError):
         raise ApiError(400, "INVALID_INPUT") from None
     page = users[skip : skip + max(0, take)]
@@ -97,7 +97,8 @@ def user_put(call: Call) -> dict[str, object]:
         raise ApiError(400, "USER_ADD_ERROR_PASSWORD_TOO_SHORT")
     if domain.user_limit > 0 and len(domain.users) >= domain.user_limit:
         raise ApiError(400, "USER_ADD_ERROR_LIMIT_REACHED")  # GUESS on the code
-    flags = data.get("securityFlags") if isinstance(data.get("securityFlags"), dict) else {}
+    raw_flags = data.get("securityFlags")
+    flags = raw_flags if isinstance(raw_flags, dict) else {}
     try:
         max_size = int(data.get("maxMailboxSize") or 0)
     except (TypeError, ValueError):

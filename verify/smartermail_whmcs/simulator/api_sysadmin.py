@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smartermail_whmcs.simulator.api_auth import edition_of, session_fields
-from smartermail_whmcs.simulator.envelope import ApiError, Call, ok
+from smartermail_whmcs.simulator.envelope import ApiError, Call, json_int, ok
 from smartermail_whmcs.simulator.names import normalize_domain, normalize_local_part
 from smartermail_whmcs.simulator.state import ROLE_DOMAIN_ADMIN, Domain, User
 from smartermail_whmcs.simulator.views import (
@@ -46,7 +46,7 @@ def _int_field(data: dict[str, object], key: str, message: str) -> int:
     if isinstance(value, bool):
         raise ApiError(400, message)
     try:
-        number = int(value)  # type: ignore[arg-type]
+        number = json_int(value)
     except (TypeError, ValueError):
         raise ApiError(400, message) from None
     if number < -1:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from smartermail_whmcs.errors import StageError
+from smartermail_whmcs.options import F, choice_option, folder_option, number_option
 from smartermail_whmcs.simulator.config import (
     DEFAULT_VERSION,
     LOGIN_FAILURE_STYLES,
@@ -35,6 +38,11 @@ def _accounts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...
     return accounts
 
 
+def _account_option(*decls: str, help: str, **attrs: Any) -> Callable[[F], F]:
+    """A repeatable USER:PASS account option, read into {user: password}."""
+    return click.option(*decls, multiple=True, callback=_accounts, metavar="USER:PASS", help=help, **attrs)
+
+
 def _version(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         return check_version(value)
@@ -44,47 +52,31 @@ def _version(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 @click.command("simulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port."
-)
+@number_option("--port", kind=click.IntRange(0, 65535), default=0, help="0 picks a free port.")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a throwaway CA (needs --cert-dir).")
-@click.option(
-    "--cert-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where --tls writes ca.pem, server.pem and server.key (created if missing).",
+@folder_option(
+    "--cert-dir", help="Where --tls writes ca.pem, server.pem and server.key (created if missing)."
 )
-@click.option(
+@_account_option(
     "--sysadmin",
     "sysadmins",
-    multiple=True,
-    callback=_accounts,
-    metavar="USER:PASS",
     envvar="SMARTERMAIL_SIMULATOR_SYSADMIN",
     help="System administrator account (repeatable; default admin:admin when no account is given). "
     "The environment variable keeps the password out of the process list (space-separated accounts).",
 )
-@click.option(
+@_account_option(
     "--sysadmin-2fa",
     "two_factor_sysadmins",
-    multiple=True,
-    callback=_accounts,
-    metavar="USER:PASS",
     help="Sysadmin with two-factor authentication: login answers TWO_FACTOR_REQUIRED and a step token.",
 )
-@click.option(
+@_account_option(
     "--sysadmin-password-change",
     "password_change_sysadmins",
-    multiple=True,
-    callback=_accounts,
-    metavar="USER:PASS",
     help="Sysadmin who must change the password: login answers changePasswordNeeded and a step token.",
 )
-@click.option(
+@_account_option(
     "--user",
     "users",
-    multiple=True,
-    callback=_accounts,
-    metavar="USER:PASS",
     help="Non-sysadmin account: logs in, but every settings/sysadmin call answers 403 (repeatable).",
 )
 @click.option(
@@ -95,31 +87,22 @@ def _version(ctx: click.Context, param: click.Parameter, value: str) -> str:
     callback=_version,
     help="SmarterMail version to report.",
 )
-@click.option(
-    "--latency-ms",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Delay added to every /api request.",
+@number_option(
+    "--latency-ms", kind=click.IntRange(min=0), default=0, help="Delay added to every /api request."
 )
-@click.option(
-    "--token-ttl",
-    type=click.IntRange(min=1),
-    default=900,
-    show_default=True,
-    help="Access-token lifetime in seconds.",
+@number_option(
+    "--token-ttl", kind=click.IntRange(min=1), default=900, help="Access-token lifetime in seconds."
 )
-@click.option(
+@number_option(
     "--max-domains",
-    type=click.IntRange(min=0),
+    kind=click.IntRange(min=0),
     default=None,
     help="Edition domain limit (default: unlimited).",
 )
-@click.option(
+@choice_option(
     "--login-failure-style",
-    type=click.Choice(LOGIN_FAILURE_STYLES),
+    choices=LOGIN_FAILURE_STYLES,
     default="401",
-    show_default=True,
     help="Wrong password answers HTTP 401, or HTTP 200 with success:false.",
 )
 @click.option(

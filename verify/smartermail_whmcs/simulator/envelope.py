@@ -20,6 +20,13 @@ class ApiError(Exception):
         return {**self.extra, "success": False, "resultCode": self.status, "message": self.message}
 
 
+def json_int(value: object) -> int:
+    """int() of a decoded JSON value: TypeError for an array, an object or null, as int() raises."""
+    if not isinstance(value, (str, int, float)):
+        raise TypeError(f"int() of a JSON {type(value).__name__}")
+    return int(value)
+
+
 def ok(**payload: object) -> dict[str, object]:
     """A success body; payload keys sit at the top level as on a real server."""
     return {**payload, "success": True, "resultCode": 200}

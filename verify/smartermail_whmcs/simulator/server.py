@@ -65,7 +65,9 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
             sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return sock, addr
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
         if self.simulator.config.log_requests:
             super().handle_error(request, client_address)
 
@@ -283,7 +285,8 @@ class Simulator:
         if self._server is None:
             raise RuntimeError("simulator is not running")
         host, port = self._server.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        host_text = str(host)
+        shown = f"[{host_text}]" if ":" in host_text else host_text
         return f"{'https' if self.config.tls else 'http'}://{shown}:{port}"
 
     @property

@@ -77,11 +77,18 @@ def domain_settings(domain: Domain) -> dict[str, object]:
     }
 
 
-def list_user(domain: Domain, user: User) -> dict[str, object]:
+def _user_names(domain: Domain, user: User) -> dict[str, object]:
+    """The fields that name a user, first in both the user list and the user's own data."""
     return {
         "userName": user.user_name,
         "emailAddress": f"{user.user_name}@{domain.name}",
         "fullName": user.full_name,
+    }
+
+
+def list_user(domain: Domain, user: User) -> dict[str, object]:
+    return {
+        **_user_names(domain, user),
         "securityFlags": {"isDomainAdmin": user.is_domain_admin, "isDisabled": not user.is_enabled},
         "isPrimaryDomainAdmin": user.is_primary_admin,
         "currentMailboxSize": user.mailbox_size,
@@ -105,9 +112,7 @@ def search_result(domain: Domain, user: User) -> dict[str, object]:
 
 def user_data(domain: Domain, user: User) -> dict[str, object]:
     return {
-        "userName": user.user_name,
-        "emailAddress": f"{user.user_name}@{domain.name}",
-        "fullName": user.full_name,
+        **_user_names(domain, user),
         "maxMailboxSize": user.max_mailbox_size,
         "isPrimaryDomainAdmin": user.is_primary_admin,
         "securityFlags": {

@@ -24,16 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.registry import SERVER_ENTRY_KEYS
 
 from smartermail_whmcs.errors import ConfigError
 
 SERVER_KEYS = (
-    "name",
-    "hostname",
-    "port",
-    "secure",
-    "username",
-    "password",
+    *SERVER_ENTRY_KEYS,
     "ca_path",
     "validate_certs",
     "connect_timeout",

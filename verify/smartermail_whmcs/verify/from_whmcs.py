@@ -27,6 +27,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.passwo
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.servers import row_endpoint
 
 from smartermail_whmcs.errors import ConfigError
+from smartermail_whmcs.safe_repr import repr_showing
 
 SERVER_QUERY = (
     "SELECT id, name, hostname, ipaddress, port, secure, username, password, disabled "
@@ -34,6 +35,7 @@ SERVER_QUERY = (
 )
 
 
+@repr_showing("id", "name", "hostname", "port")
 @dataclass(frozen=True)
 class WhmcsServer:
     """One tblservers row, password decrypted (never shown: repr hides it)."""
@@ -46,9 +48,6 @@ class WhmcsServer:
     username: str
     password: str
     disabled: bool
-
-    def __repr__(self) -> str:
-        return f"WhmcsServer(id={self.id}, name={self.name!r}, hostname={self.hostname!r}, port={self.port})"
 
 
 def read_whmcs_servers(

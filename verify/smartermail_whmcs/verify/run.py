@@ -81,7 +81,9 @@ class LateOutcomes:
             self.items.append((target, check_id, outcome))
 
 
-def _recording(spec: CheckSpec, late: LateOutcomes, error_types: tuple[type, ...]) -> CheckSpec:
+def _recording(
+    spec: CheckSpec, late: LateOutcomes, error_types: tuple[type[BaseException], ...]
+) -> CheckSpec:
     def run(context: TargetContext) -> Outcome:
         try:
             outcome = spec.run(context)
