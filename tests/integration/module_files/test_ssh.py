@@ -22,12 +22,8 @@ from typing import Any
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.repo import FIXTURE_MODULE
 from fixtures.sshd import private_sshd, ssh_available
-
-FIXTURE_MODULE = (
-    Path(__file__).resolve().parents[2]
-    / "verify/smartermail_whmcs/sandbox/fixture_module/modules/servers/smartermail"
-)
 
 pytestmark = [
     pytest.mark.slow,

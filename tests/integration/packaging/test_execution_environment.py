@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.repo import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 COLLECTION_CONTENT = (
     "galaxy.yml", "meta", "plugins", "roles", "playbooks", "README.md",
     "requirements.txt", "bindep.txt", "execution-environment.yml",

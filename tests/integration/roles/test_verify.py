@@ -15,10 +15,11 @@ from typing import Any
 import httpx
 import pytest
 from fixtures.ansible_runner import BIN_DIR, ansible_env, run_tasks
+from fixtures.repo import REPO
 from fixtures.sandbox import SandboxInfo, sandbox
 
 pytestmark = pytest.mark.slow
-PLAYBOOK = Path(__file__).resolve().parents[2] / "playbooks" / "verify.yml"
+PLAYBOOK = REPO / "playbooks" / "verify.yml"
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+from fixtures.repo import REPO
+
+DOCS = REPO / "docs"
 LINK = re.compile(r"\]\(([^)#]+)\)")
 
 

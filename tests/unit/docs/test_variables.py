@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from fixtures.repo import REPO
 from smartermail_whmcs.docs_gen import markdown_text, render_variables
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def option_names(options: dict[str, Any], prefix: str = "") -> list[str]:

@@ -11,8 +11,7 @@ import venv
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
+from fixtures.repo import REPO
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:

@@ -20,11 +20,8 @@ from typing import Any
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, PlaybookRun, ansible_env
+from fixtures.repo import FIXTURE_MODULE
 
-FIXTURE_MODULE = (
-    Path(__file__).resolve().parents[2]
-    / "verify/smartermail_whmcs/sandbox/fixture_module/modules/servers/smartermail"
-)
 MODULE = "astral360.smartermail.whmcs_module_files"
 
 pytestmark = pytest.mark.slow

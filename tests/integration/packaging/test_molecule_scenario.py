@@ -18,13 +18,13 @@ import pymysql
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.repo import REPO
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not (BIN_DIR / "molecule").exists(), reason="molecule is not installed (test extras)"),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 COLLECTION_CONTENT = ("galaxy.yml", "meta", "plugins", "roles", "playbooks", "extensions", "README.md")
 PROVIDER_VARS = {
     "smartermail_servers": [
