@@ -12,6 +12,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     ModuleOptionError,
     resolve_options,
     split_options,
+    stored_option_problems,
 )
 
 # The contract from the issue and reference/module.md, written out here independently of the code.
@@ -250,3 +251,14 @@ def test_split_options_separates_raw_keys_from_names() -> None:
     assert named == {"gb_per_tranche": 5}
     assert raw == {"configoption24": "x", "ConfigOption3": "1.00"}
     assert split_options(None) == ({}, {})
+
+
+def test_stored_options_must_be_what_whmcs_stores() -> None:
+    stored = resolve_options({})
+    assert stored_option_problems(stored) == []
+    stored.update(configoption8="yes", configoption1="", configoption23="None", configoption7="")
+    problems = stored_option_problems(stored)
+    assert len(problems) == 3, problems  # an empty 0-or-more number is the module's 0, not a problem
+    assert any("delete_data_on_terminate (configoption8) holds 'yes'" in problem for problem in problems)
+    assert any("gb_per_tranche (configoption1)" in problem for problem in problems)
+    assert any("dmarc_policy (configoption23) holds 'None'" in problem for problem in problems)

@@ -1,0 +1,87 @@
+"""The cron and usage checks' pure parts: crontab lines that run this tree's cron, cron times, usage drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import (
+    _differs,
+    _run_findings,
+    find_cron_lines,
+)
+
+CRON_PHP = "/var/www/whmcs/crons/cron.php"
+
+
+@pytest.mark.parametrize(
+    ("crontab", "found"),
+    [
+        (f"*/5 * * * * php -q {CRON_PHP}\n", [("*/5 * * * *", f"php -q {CRON_PHP}")]),
+        (
+            f"#Ansible: WHMCS cron\n*/5 * * * * '/usr/bin/php' -q '{CRON_PHP}'\n",
+            [("*/5 * * * *", f"'/usr/bin/php' -q '{CRON_PHP}'")],
+        ),
+        (f"@hourly php -q {CRON_PHP} all\n", [("@hourly", f"php -q {CRON_PHP} all")]),
+        (f"# */5 * * * * php -q {CRON_PHP}\nMAILTO=root\n", []),
+        ("*/5 * * * * php -q /var/www/other/crons/cron.php\n", []),
+        ("", []),
+    ],
+)
+def test_crontab_lines_that_run_this_trees_cron_are_found(crontab: str, found: list[tuple[str, str]]) -> None:
+    assert find_cron_lines(crontab, CRON_PHP) == found
+
+
+def cron_times(**values: Any) -> dict[str, Any]:
+    times = {
+        "last_invocation": "2026-11-24 07:00:00",
+        "last_invocation_age_seconds": 120,
+        "last_daily_invocation": "2026-11-24 06:00:00",
+        "last_daily_invocation_age_seconds": 3600,
+        "last_daily_end": "2026-11-24 06:01:00",
+        "daily_hour": 9,
+    }
+    times.update(values)
+    return times
+
+
+def test_fresh_cron_times_have_no_findings() -> None:
+    assert _run_findings(cron_times()) == ([], [], [])
+
+
+def test_a_cron_that_never_ran_fails_with_the_next_step() -> None:
+    failures, _warnings, hints = _run_findings(
+        cron_times(last_invocation=None, last_invocation_age_seconds=None)
+    )
+    assert failures == ["the WHMCS cron has never run (no lastCronInvocationTime)"]
+    assert hints == ["add the cron line (install playbook cron role) and wait 5 minutes"]
+
+
+def test_an_old_run_and_an_old_daily_run_fail() -> None:
+    failures, _warnings, _hints = _run_findings(
+        cron_times(last_invocation_age_seconds=7200, last_daily_invocation_age_seconds=3 * 86400)
+    )
+    assert failures[0].startswith("the WHMCS cron last ran 2.0 h ago")
+    assert failures[1].startswith("the WHMCS daily cron last ran 3 days ago")
+
+
+def test_a_daily_run_not_reached_yet_only_warns() -> None:
+    failures, warnings, _hints = _run_findings(
+        cron_times(last_daily_invocation=None, last_daily_invocation_age_seconds=None, last_daily_end=None)
+    )
+    assert failures == [] and "has not run yet" in warnings[0] and "09:00" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("whmcs_mb", "live_mb", "differs"),
+    [
+        (21504, 21504.0, False),
+        (21504, 21503.4, False),
+        (100, 120.0, True),
+        (5000, 5049.0, False),
+        (5000, 5051.0, True),
+        (1, 1.9, False),
+    ],
+)
+def test_usage_differs_beyond_50_mb_or_10_percent(whmcs_mb: int, live_mb: float, differs: bool) -> None:
+    assert _differs(whmcs_mb, live_mb) is differs
