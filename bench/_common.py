@@ -89,6 +89,16 @@ def peak_rss_run(command: list[str], env: dict[str, str] | None = None, timeout:
     return Timed(time.monotonic() - started, process.returncode, output, int(usage.ru_maxrss))
 
 
+def stop(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if the process is still there after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def simulator(password: str, latency_ms: int = 0) -> Iterator[int]:
     """``python -m smartermail_whmcs simulator`` on a free port with sysadmin admin:<password>."""
@@ -103,12 +113,7 @@ def simulator(password: str, latency_ms: int = 0) -> Iterator[int]:
             raise SystemExit(f"simulator did not start: {line!r}")
         yield int(line.strip().rsplit(":", 1)[1])
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def new_password() -> str:
@@ -178,12 +183,7 @@ def private_sshd() -> Iterator[Sshd]:
                 time.sleep(0.05)
             yield Sshd(port, base / "client_key", base)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from fixtures.cli import run_cli
 from fixtures.install import host_snapshot, run_playbook
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.simulator import RunningSimulator, start_simulator
@@ -67,13 +67,7 @@ def whmcs_tree(base: Path, content: bytes | None) -> Path:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(*args)
 
 
 def assert_clean(done: subprocess.CompletedProcess[str], code: int, *phrases: str) -> None:

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixtures.cli import run_cli
 from fixtures.sandbox import SandboxInfo
 from fixtures.verify_whmcs import DOMAIN, HOST, converged_sandbox
 
 
 def billing(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", "billing", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli("billing", *args)
 
 
 def test_the_documented_example_bills_three_tranches() -> None:

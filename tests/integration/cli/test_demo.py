@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from fixtures.cli import run_cli
 from smartermail_whmcs.demo.report import parse_recap
 
 
 @pytest.mark.slow
 def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
     directory = tmp_path / "demo"
-    done = subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", "demo", "--hosts", "2", "--dir", str(directory)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_cli("demo", "--hosts", "2", "--dir", str(directory), timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     installed = [line.split() for line in done.stdout.splitlines() if re.match(r"whmcs\d+ ", line)]
     assert [row[0] for row in installed] == ["whmcs1", "whmcs2"]
@@ -47,14 +41,7 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
 def test_demo_names_missing_system_packages(tmp_path: Path) -> None:
     # A PATH with only this venv: php is not on it, so the demo must stop before doing anything.
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))
-    done = subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", "demo", "--dir", str(tmp_path / "never")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("demo", "--dir", str(tmp_path / "never"), env=env)
     assert done.returncode == 1
     assert "php-cli" in done.stderr and "apt-get install" in done.stderr
     assert "Traceback" not in done.stderr

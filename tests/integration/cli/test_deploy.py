@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 from fixtures.ansible_runner import ansible_env
+from fixtures.cli import run_cli
 from fixtures.install import host_snapshot
 from fixtures.sandbox import SandboxInfo, sandbox
 
@@ -28,14 +27,7 @@ class DeployRun:
 
 
 def deploy(*args: str) -> DeployRun:
-    done = subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", "deploy", *args],
-        capture_output=True,
-        text=True,
-        env=ansible_env(),
-        timeout=600,
-        check=False,
-    )
+    done = run_cli("deploy", *args, env=ansible_env(), timeout=600)
     return DeployRun(done.returncode, done.stdout, done.stderr)
 
 

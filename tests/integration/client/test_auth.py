@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailPermissionError,
     SmarterMailRequestError,
 )
-from fixtures.simulator import client_for, start_simulator
+from fixtures.simulator import client_for, simulator_fixtures
 
 LOGIN = "/api/v1/auth/authenticate-user"
 REFRESH = "/api/v1/auth/refresh-token"
@@ -35,19 +34,16 @@ def add(client: SmarterMailClient, name: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def strict_sim() -> Iterator[Any]:
-    """A simulator that answers wrong passwords with HTTP 200 + success:false and has a non-sysadmin."""
-    with start_simulator(
-        "--login-failure-style", "200", "--sysadmin", "admin:admin", "--user", ":".join(RESELLER)
-    ) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim200(strict_sim: Any) -> Any:
-    strict_sim.reset()
-    return strict_sim
+# A simulator that answers wrong passwords with HTTP 200 + success:false and has a non-sysadmin.
+strict_sim, sim200 = simulator_fixtures(
+    "--login-failure-style",
+    "200",
+    "--sysadmin",
+    "admin:admin",
+    "--user",
+    ":".join(RESELLER),
+    names=("strict_sim", "sim200"),
+)
 
 
 def test_wrong_password_as_http_401_is_an_auth_error_and_never_retried(simulator: Any) -> None:

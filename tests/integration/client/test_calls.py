@@ -12,15 +12,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailError,
     SmarterMailNotFoundError,
 )
-from fixtures.simulator import client_for
+from fixtures.simulator import client_for, simulator_over_http_and_https
 
 LOGIN = "/api/v1/auth/authenticate-user"
 
 
-@pytest.fixture(params=["simulator", "tls_simulator"])
-def sim(request: pytest.FixtureRequest) -> Any:
-    """The session simulator over plain HTTP, then over HTTPS (reset before each test)."""
-    return request.getfixturevalue(request.param)
+# Each test runs over plain HTTP, then over HTTPS (the session simulators, reset before each test).
+sim = simulator_over_http_and_https()
 
 
 def requests_to(sim: Any, path: str) -> list[dict[str, Any]]:

@@ -16,14 +16,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailServerError,
     SmarterMailTimeoutError,
 )
-from fixtures.simulator import client_for, start_simulator
+from fixtures.simulator import client_for, simulator_over_http_and_https, start_simulator
 
 LOGIN = "/api/v1/auth/authenticate-user"
 
 
-@pytest.fixture(params=["simulator", "tls_simulator"])
-def sim(request: pytest.FixtureRequest) -> Any:
-    return request.getfixturevalue(request.param)
+# Each test runs over plain HTTP, then over HTTPS (the session simulators, reset before each test).
+sim = simulator_over_http_and_https()
 
 
 def inject(sim: Any, fault: str, **rule: Any) -> None:

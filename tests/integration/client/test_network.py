@@ -6,9 +6,7 @@ import contextlib
 import datetime
 import socket
 import ssl
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,39 +19,25 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailConnectError,
     SmarterMailTLSError,
 )
-from fixtures.network import closed_port, full_backlog_port
+from fixtures.network import closed_port, full_backlog_port, throwaway_ca, tls_listener
 
 SIM_ADMIN_PASSWORD = "admin"
 
 
-@contextlib.contextmanager
-def tls_server(cert: trustme.LeafCert) -> Iterator[int]:
-    """A bare TLS listener presenting ``cert``; the client fails the handshake before any HTTP."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    cert.configure_cert(context)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.2)
-    stop = threading.Event()
+def _handshake_only(context: ssl.SSLContext, conn: socket.socket) -> None:
+    with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True) as tls:
+        tls.recv(1)
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True) as tls:
-                tls.recv(1)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
+def handshake_error(cert: trustme.LeafCert, ca_file: str) -> SmarterMailTLSError:
+    """What the client raises against a bare TLS listener presenting ``cert`` (it fails before any HTTP)."""
+    with (
+        tls_listener(cert, _handshake_only) as port,
+        SmarterMailClient("127.0.0.1", port, True, ca_file=ca_file) as client,
+        pytest.raises(SmarterMailTLSError) as caught,
+    ):
+        client.about()
+    return caught.value
 
 
 def test_closed_port_is_refused() -> None:
@@ -121,29 +105,15 @@ def test_plain_http_to_the_https_port_suggests_secure(tls_simulator: Any) -> Non
 
 
 def test_certificate_for_another_name(tmp_path: Path) -> None:
-    ca = trustme.CA()
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    with (
-        tls_server(ca.issue_cert("mail.other.test")) as port,
-        SmarterMailClient("127.0.0.1", port, True, ca_file=str(ca_file)) as client,
-        pytest.raises(SmarterMailTLSError) as caught,
-    ):
-        client.about()
-    assert caught.value.kind == "hostname"
-    assert "not valid for that host name" in str(caught.value)
+    ca, ca_file = throwaway_ca(tmp_path)
+    error = handshake_error(ca.issue_cert("mail.other.test"), ca_file)
+    assert error.kind == "hostname"
+    assert "not valid for that host name" in str(error)
 
 
 def test_expired_certificate(tmp_path: Path) -> None:
-    ca = trustme.CA()
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
+    ca, ca_file = throwaway_ca(tmp_path)
     past = datetime.datetime(2020, 1, 1)
     leaf = ca.issue_cert("127.0.0.1", not_before=past, not_after=past + datetime.timedelta(days=30))
-    with (
-        tls_server(leaf) as port,
-        SmarterMailClient("127.0.0.1", port, True, ca_file=str(ca_file)) as client,
-        pytest.raises(SmarterMailTLSError) as caught,
-    ):
-        client.about()
-    assert caught.value.kind == "expired"
+    error = handshake_error(leaf, ca_file)
+    assert error.kind == "expired"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import socket
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,24 +13,14 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailClient,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import SmarterMailError
-from fixtures.simulator import start_simulator
+from fixtures.simulator import simulator_fixtures
 
 # Generated at run time so that no source line shown in a traceback can contain the value.
 PASSWORD = "Pw-" + secrets.token_urlsafe(18)
 WRONG_PASSWORD = "Wr-" + secrets.token_urlsafe(18)
 ADMIN_PASSWORD = "Ad-" + secrets.token_urlsafe(18)
 
-
-@pytest.fixture(scope="module")
-def secret_sim() -> Iterator[Any]:
-    with start_simulator("--sysadmin", "admin:" + PASSWORD) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(secret_sim: Any) -> Any:
-    secret_sim.reset()
-    return secret_sim
+secret_sim, sim = simulator_fixtures("--sysadmin", "admin:" + PASSWORD, names=("secret_sim", "sim"))
 
 
 def texts_of(err: BaseException) -> list[str]:

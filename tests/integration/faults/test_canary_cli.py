@@ -2,30 +2,19 @@
 ``smartermail-whmcs verify``: exit code 1, the report names the fault and the step, no canary domain
 is left on the server, and the next run passes (exit 0). Token expiry mid-run is refreshed (exit 0).
 
-test_verify_canary.py covers every step in-process; this file covers the CLI contract.
+verify/test_canary.py covers every step in-process; this file covers the CLI contract.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fixtures.simulator import RunningSimulator, start_simulator
+from fixtures.simulator import RunningSimulator, simulator_fixtures
 from fixtures.verify_cli import SECRET, run_verify, server_args
 
-
-@pytest.fixture(scope="module")
-def sim_process() -> Iterator[RunningSimulator]:
-    with start_simulator("--sysadmin", f"admin:{SECRET}") as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(sim_process: RunningSimulator) -> RunningSimulator:
-    sim_process.reset()
-    return sim_process
+sim_process, sim = simulator_fixtures("--sysadmin", f"admin:{SECRET}")
 
 
 def verify(sim: RunningSimulator, *args: str) -> Any:

@@ -26,8 +26,9 @@ import pymysql
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
-from fixtures.install import PlaybookResult, copy_tree, db_rows, host_snapshot, module_tree, run_playbook
+from fixtures.install import PlaybookResult, copy_tree, host_snapshot, module_tree, run_playbook
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import db_rows
 from fixtures.working_tree import use_working_tree_collection  # noqa: F401 - fixture
 from smartermail_whmcs.sandbox.mariadb import MariaDBServer
 

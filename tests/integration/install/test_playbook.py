@@ -13,12 +13,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.passwo
 from fixtures.install import (
     copy_tree,
     crontab_text,
-    db_rows,
     host_snapshot,
     module_tree,
     run_playbook,
 )
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import db_rows
 
 INSTALL = "astral360.smartermail.install"
 pytestmark = pytest.mark.slow

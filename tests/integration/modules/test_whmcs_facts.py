@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from fixtures.ansible_runner import PlaybookRun, run_tasks
-from fixtures.install import query, setting
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query, setting
 
 pytestmark = pytest.mark.slow
 

@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
-from fixtures.ansible_runner import PlaybookRun, run_tasks
+from fixtures.ansible_runner import PlaybookRun, run_module
+from fixtures.product_settings import EXPECTED_DEFAULTS
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import insert, query
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
@@ -31,32 +31,6 @@ TABLES = (
     "tblservergroups",
     "tblhosting",
 )
-DEFAULTS = {
-    "configoption1": "10",
-    "configoption2": "2.00",
-    "configoption3": "3.00",
-    "configoption4": "4.50",
-    "configoption5": "C:\\SmarterMail\\Domains\\",
-    "configoption6": "default",
-    "configoption7": "0",
-    "configoption8": "on",
-    "configoption9": "8",
-    "configoption10": "on",
-    "configoption11": "on",
-    "configoption12": "on",
-    "configoption13": "include:mail.example.com",
-    "configoption14": "on",
-    "configoption15": "on",
-    "configoption16": "1",
-    "configoption17": "0",
-    "configoption18": "",
-    "configoption19": "",
-    "configoption20": "",
-    "configoption21": "",
-    "configoption22": "",
-    "configoption23": "none",
-    "configoption24": "",
-}
 
 
 @pytest.fixture(scope="module")
@@ -65,28 +39,6 @@ def whmcs() -> Iterator[SandboxInfo]:
         # The module_files role is not what is tested here: a plain copy installs the module.
         shutil.copytree(FIXTURE_MODULE_DIR, info.root(HOST) / "modules" / "servers" / "smartermail")
         yield info
-
-
-def connect(info: SandboxInfo) -> Any:
-    database = info.host(HOST)["database"]
-    return pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        cursorclass=pymysql.cursors.DictCursor,
-        autocommit=True,
-    )
-
-
-def query(info: SandboxInfo, sql: str, parameters: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    connection = connect(info)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
 
 
 def dump(info: SandboxInfo) -> dict[str, list[dict[str, Any]]]:
@@ -99,55 +51,47 @@ def unique(prefix: str) -> str:
 
 
 def run_product(tmp_path: Path, info: SandboxInfo, *extra_args: str, **args: Any) -> PlaybookRun:
-    task = {
-        "name": "Manage the product",
-        "astral360.smartermail.whmcs_product": {"whmcs_root": str(info.root(HOST)), **args},
-        "register": "product",
-        "ignore_errors": True,
-    }
-    return run_tasks(tmp_path, [task], register="product", extra_args=list(extra_args))
+    return run_module(
+        tmp_path,
+        "astral360.smartermail.whmcs_product",
+        {"whmcs_root": str(info.root(HOST)), **args},
+        register="product",
+        name="Manage the product",
+        extra_args=list(extra_args),
+    )
 
 
 def product_row(info: SandboxInfo, group: str, name: str) -> dict[str, Any]:
     rows = query(
         info,
         "SELECT p.* FROM tblproducts p JOIN tblproductgroups g ON g.id = p.gid WHERE g.name = %s AND p.name = %s",
-        (group, name),
+        group,
+        name,
     )
     assert len(rows) == 1, rows
     return rows[0]
 
 
 def pricing_rows(info: SandboxInfo, product_id: int) -> list[dict[str, Any]]:
-    return query(info, "SELECT * FROM tblpricing WHERE type = 'product' AND relid = %s", (product_id,))
+    return query(info, "SELECT * FROM tblpricing WHERE type = 'product' AND relid = %s", product_id)
 
 
 def add_server_group(info: SandboxInfo, name: str) -> int:
-    connection = connect(info)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO tblservergroups (name, filltype) VALUES (%s, 1)", (name,))
-            return int(cursor.lastrowid)
-    finally:
-        connection.close()
+    return insert(info, "INSERT INTO tblservergroups (name, filltype) VALUES (%s, 1)", name)
 
 
 def add_service(info: SandboxInfo, product_id: int, status: str = "Active") -> int:
     """A tblhosting row using the product (every NOT NULL column, as WHMCS would write it)."""
-    connection = connect(info)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO tblhosting (userid, orderid, packageid, server, regdate, domain, paymentmethod, "
-                "billingcycle, nextinvoicedate, domainstatus, username, password, notes, subscriptionid, promoid, "
-                "suspendreason, overideautosuspend, overidesuspenduntil, dedicatedip, assignedips, ns1, ns2) "
-                "VALUES (1, 1, %s, 0, CURDATE(), 'example.test', 'banktransfer', 'Monthly', CURDATE(), %s, "
-                "'', '', '', '', 0, '', 0, CURDATE(), '', '', '', '')",
-                (product_id, status),
-            )
-            return int(cursor.lastrowid)
-    finally:
-        connection.close()
+    return insert(
+        info,
+        "INSERT INTO tblhosting (userid, orderid, packageid, server, regdate, domain, paymentmethod, "
+        "billingcycle, nextinvoicedate, domainstatus, username, password, notes, subscriptionid, promoid, "
+        "suspendreason, overideautosuspend, overidesuspenduntil, dedicatedip, assignedips, ns1, ns2) "
+        "VALUES (1, 1, %s, 0, CURDATE(), 'example.test', 'banktransfer', 'Monthly', CURDATE(), %s, "
+        "'', '', '', '', 0, '', 0, CURDATE(), '', '', '', '')",
+        product_id,
+        status,
+    )
 
 
 def without_updated_at(row: dict[str, Any]) -> dict[str, Any]:
@@ -162,9 +106,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
 ) -> None:
     group, name = unique("Email"), "Email Hosting"
     server_group_id = add_server_group(whmcs, unique("SmarterMail"))
-    server_group = query(whmcs, "SELECT name FROM tblservergroups WHERE id = %s", (server_group_id,))[0][
-        "name"
-    ]
+    server_group = query(whmcs, "SELECT name FROM tblservergroups WHERE id = %s", server_group_id)[0]["name"]
     args = dict(
         name=name,
         group=group,
@@ -187,7 +129,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
     assert run.results["changed"] is True
 
     product = product_row(whmcs, group, name)
-    group_row = query(whmcs, "SELECT * FROM tblproductgroups WHERE name = %s", (group,))[0]
+    group_row = query(whmcs, "SELECT * FROM tblproductgroups WHERE name = %s", group)[0]
     assert run.results["product_id"] == product["id"] and run.results["group_id"] == group_row["id"]
     assert (group_row["slug"], group_row["hidden"], group_row["orderfrmtpl"]) == (
         group.lower().replace(" ", "-"),
@@ -195,7 +137,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
         "",
     )
     expected = dict(
-        DEFAULTS,
+        EXPECTED_DEFAULTS,
         configoption1="5",
         configoption15="",
         configoption21="on",
@@ -260,7 +202,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
         "biennially": Decimal("-1.00"),
         "triennially": Decimal("-1.00"),
     }
-    slugs = query(whmcs, "SELECT * FROM tblproducts_slugs WHERE product_id = %s", (product["id"],))
+    slugs = query(whmcs, "SELECT * FROM tblproducts_slugs WHERE product_id = %s", product["id"])
     assert [(row["group_id"], row["group_slug"], row["slug"], row["active"]) for row in slugs] == [
         (group_row["id"], group_row["slug"], "email-hosting", 1)
     ]
@@ -483,17 +425,17 @@ def test_absent_is_refused_while_a_service_uses_the_product_then_removes_every_r
     assert f"(id {product_id}) is used by 1 service (1 Active) in tblhosting" in refused.results["msg"]
     assert dump(whmcs) == before
 
-    query(whmcs, "DELETE FROM tblhosting WHERE id = %s", (service_id,))
+    query(whmcs, "DELETE FROM tblhosting WHERE id = %s", service_id)
     check = run_product(tmp_path, whmcs, "--check", name="Mail", group=group, state="absent")
     assert check.results["changed"] is True and pricing_rows(whmcs, product_id)
 
     removed = run_product(tmp_path, whmcs, "--diff", name="Mail", group=group, state="absent")
     assert removed.results["failed"] is False and removed.results["changed"] is True, removed.output
     assert removed.results["diff"]["after"] == {} and removed.results["diff"]["before"]["name"] == "Mail"
-    assert query(whmcs, "SELECT id FROM tblproducts WHERE id = %s", (product_id,)) == []
+    assert query(whmcs, "SELECT id FROM tblproducts WHERE id = %s", product_id) == []
     assert pricing_rows(whmcs, product_id) == []
-    assert query(whmcs, "SELECT id FROM tblproducts_slugs WHERE product_id = %s", (product_id,)) == []
-    assert query(whmcs, "SELECT id FROM tblproductgroups WHERE name = %s", (group,))  # the group stays
+    assert query(whmcs, "SELECT id FROM tblproducts_slugs WHERE product_id = %s", product_id) == []
+    assert query(whmcs, "SELECT id FROM tblproductgroups WHERE name = %s", group)  # the group stays
 
     again = run_product(tmp_path, whmcs, name="Mail", group=group, state="absent")
     assert again.results["failed"] is False and again.results["changed"] is False

@@ -7,15 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
     whmcs_decrypt,
     whmcs_encrypt,
 )
-from fixtures.ansible_runner import PlaybookRun, run_tasks
+from fixtures.ansible_runner import PlaybookRun, run_module
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query
 
 pytestmark = pytest.mark.slow
 
@@ -41,28 +40,6 @@ def box(shared_box: SandboxInfo) -> SandboxInfo:
     for table in ("tblhosting", "tblservergroupsrel", "tblservergroups", "tblservers"):
         query(shared_box, f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     return shared_box
-
-
-def db(box: SandboxInfo) -> Any:
-    database = box.hosts[0]["database"]
-    return pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        autocommit=True,
-        cursorclass=pymysql.cursors.DictCursor,
-    )
-
-
-def query(box: SandboxInfo, sql: str, *parameters: Any) -> list[dict[str, Any]]:
-    connection = db(box)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
 
 
 def snapshot(box: SandboxInfo) -> dict[str, list[dict[str, Any]]]:
@@ -92,13 +69,14 @@ def run_server(tmp_path: Path, box: SandboxInfo, *extra_args: str, **args: Any) 
     }
     task_args.update(args)
     task_args = {key: value for key, value in task_args.items() if value is not None}
-    task = {
-        "name": "Manage the server",
-        "astral360.smartermail.whmcs_server": task_args,
-        "register": "server",
-        "ignore_errors": True,
-    }
-    return run_tasks(tmp_path, [task], register="server", extra_args=list(extra_args))
+    return run_module(
+        tmp_path,
+        "astral360.smartermail.whmcs_server",
+        task_args,
+        register="server",
+        name="Manage the server",
+        extra_args=list(extra_args),
+    )
 
 
 def test_create_writes_every_column(tmp_path: Path, box: SandboxInfo) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures.ansible_runner import PlaybookRun, run_tasks
-from fixtures.install import query
+from fixtures.ansible_runner import PlaybookRun, run_module
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query
 
 pytestmark = pytest.mark.slow
 
@@ -21,17 +21,14 @@ def box() -> Iterator[SandboxInfo]:
 
 
 def run_setting(tmp_path: Path, box: SandboxInfo, name: str, value: str, *extra_args: str) -> PlaybookRun:
-    task = {
-        "name": "Set a WHMCS setting",
-        "astral360.smartermail.whmcs_setting": {
-            "whmcs_root": str(box.root("whmcs1")),
-            "name": name,
-            "value": value,
-        },
-        "register": "setting",
-        "ignore_errors": True,
-    }
-    return run_tasks(tmp_path, [task], register="setting", extra_args=list(extra_args))
+    return run_module(
+        tmp_path,
+        "astral360.smartermail.whmcs_setting",
+        {"whmcs_root": str(box.root("whmcs1")), "name": name, "value": value},
+        register="setting",
+        name="Set a WHMCS setting",
+        extra_args=list(extra_args),
+    )
 
 
 def test_missing_setting_is_created_then_left_alone(tmp_path: Path, box: SandboxInfo) -> None:
@@ -75,17 +72,13 @@ def test_bad_name_fails_before_connecting(tmp_path: Path, box: SandboxInfo) -> N
 
 
 def test_unreadable_root_fails_with_a_sentence(tmp_path: Path, box: SandboxInfo) -> None:
-    task = {
-        "name": "Set a WHMCS setting",
-        "astral360.smartermail.whmcs_setting": {
-            "whmcs_root": str(tmp_path / "nowhere"),
-            "name": "X",
-            "value": "1",
-        },
-        "register": "setting",
-        "ignore_errors": True,
-    }
-    run = run_tasks(tmp_path, [task], register="setting")
+    run = run_module(
+        tmp_path,
+        "astral360.smartermail.whmcs_setting",
+        {"whmcs_root": str(tmp_path / "nowhere"), "name": "X", "value": "1"},
+        register="setting",
+        name="Set a WHMCS setting",
+    )
     assert run.results["failed"] is True
     assert "configuration.php" in run.results["msg"]
     assert "Traceback" not in run.output

@@ -14,11 +14,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pymysql
 import pytest
 import yaml
 from fixtures.ansible_runner import BIN_DIR, ansible_env
 from fixtures.repo import REPO
+from fixtures.sandbox_db import connect_as_whmcs
 
 pytestmark = [
     pytest.mark.slow,
@@ -112,14 +112,7 @@ def test_molecule_converge_idempotence_verify_destroy_with_provider_vars(
         assert server["password"] == state["simulator"]["sysadmin"]["password"]
 
         for host in state["hosts"]:
-            database = host["database"]
-            connection = pymysql.connect(
-                unix_socket=database["socket"],
-                user=database["user"],
-                password=database["password"],
-                database=database["name"],
-            )
-            with connection, connection.cursor() as cursor:
+            with connect_as_whmcs(Path(host["whmcs_root"])) as connection, connection.cursor() as cursor:
                 cursor.execute("SELECT name, maxaccounts FROM tblservers WHERE type = 'smartermail'")
                 assert cursor.fetchall() == (("ci-mail1", 350),)
                 cursor.execute("SELECT name FROM tblproducts WHERE servertype = 'smartermail'")

@@ -6,7 +6,6 @@ Every crontab line these tests add runs a cron.php inside the sandbox's hosts/ f
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -16,9 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
-from fixtures.ansible_runner import BIN_DIR, ansible_env
-from fixtures.install import query, setting
+from fixtures.install import play_role
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query, setting
 
 pytestmark = pytest.mark.slow
 
@@ -54,25 +53,8 @@ def box() -> Iterator[SandboxInfo]:
 def run_role(
     tmp_path: Path, box: SandboxInfo, *args: str, extra_vars: dict[str, Any] | None = None
 ) -> tuple[int, str, dict[str, int]]:
-    playbook = tmp_path / "cron.yml"
-    play = {"name": "Cron", "hosts": "whmcs", "gather_facts": False, "roles": ["astral360.smartermail.cron"]}
-    playbook.write_text(yaml.safe_dump([play]))
-    command = [str(BIN_DIR / "ansible-playbook"), "-i", str(box.inventory), str(playbook), *args]
-    if extra_vars:
-        vars_file = tmp_path / "vars.json"
-        vars_file.write_text(json.dumps(extra_vars))
-        command += ["-e", f"@{vars_file}"]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=ansible_env(), timeout=300, check=False
-    )
-    output = done.stdout + done.stderr
-    match = re.search(r"whmcs1\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output)
-    recap = (
-        dict(zip(("ok", "changed", "unreachable", "failed"), map(int, match.groups()), strict=True))
-        if match
-        else {}
-    )
-    return done.returncode, output, recap
+    run = play_role(box, "astral360.smartermail.cron", *args, extra_vars=extra_vars, tmp_path=tmp_path)
+    return run.returncode, run.output, run.recap.get("whmcs1", {})
 
 
 def expected_line(box: SandboxInfo, cron_php: Path) -> str:

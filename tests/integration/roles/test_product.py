@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
-import yaml
-from fixtures.ansible_runner import BIN_DIR, ansible_env
+from fixtures.install import play_role
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
-
-_RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
 @pytest.fixture(scope="module")
@@ -35,51 +29,23 @@ def fleet() -> Iterator[SandboxInfo]:
 
 
 def run_role(tmp_path: Path, info: SandboxInfo, *extra_args: str, **variables: Any) -> tuple[int, str, dict]:
-    playbook = tmp_path / "product.yml"
-    play = [
-        {
-            "name": "Products",
-            "hosts": "whmcs",
-            "gather_facts": False,
-            "roles": [{"role": "astral360.smartermail.product"}],
-        }
-    ]
-    playbook.write_text(yaml.safe_dump(play, sort_keys=False))
-    command = [str(BIN_DIR / "ansible-playbook"), "-i", str(info.inventory), str(playbook), *extra_args]
-    if variables:
-        extra_vars = tmp_path / "vars.yml"
-        extra_vars.write_text(yaml.safe_dump(variables))
-        command += ["-e", f"@{extra_vars}"]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=ansible_env(), timeout=300, check=False
+    run = play_role(
+        info, "astral360.smartermail.product", *extra_args, extra_vars=variables, tmp_path=tmp_path
     )
-    output = done.stdout + done.stderr
     recap = {
-        name: {"changed": int(changed), "failed": int(failed)}
-        for name, _, changed, _, failed in _RECAP.findall(output)
+        name: {"changed": counts["changed"], "failed": counts["failed"]} for name, counts in run.recap.items()
     }
-    return done.returncode, output, recap
+    return run.returncode, run.output, recap
 
 
 def products(info: SandboxInfo, host: str) -> list[dict[str, Any]]:
-    database = info.host(host)["database"]
-    connection = pymysql.connect(
-        unix_socket=database["socket"],
-        user=database["user"],
-        password=database["password"],
-        database=database["name"],
-        cursorclass=pymysql.cursors.DictCursor,
+    return query(
+        info,
+        "SELECT g.name AS grp, p.name, p.configoption1, p.configoption15, p.autosetup, pr.monthly, "
+        "pr.annually FROM tblproducts p JOIN tblproductgroups g ON g.id = p.gid "
+        "LEFT JOIN tblpricing pr ON pr.relid = p.id AND pr.type = 'product' ORDER BY p.id",
+        host=host,
     )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT g.name AS grp, p.name, p.configoption1, p.configoption15, p.autosetup, pr.monthly, "
-                "pr.annually FROM tblproducts p JOIN tblproductgroups g ON g.id = p.gid "
-                "LEFT JOIN tblpricing pr ON pr.relid = p.id AND pr.type = 'product' ORDER BY p.id"
-            )
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
 
 
 def snapshot(info: SandboxInfo) -> dict[str, list[dict[str, Any]]]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_decrypt
-from fixtures.ansible_runner import BIN_DIR, ansible_env
-from fixtures.install import query
+from fixtures.install import play_role
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query
 
 pytestmark = pytest.mark.slow
 
@@ -35,35 +32,8 @@ def snapshot(box: SandboxInfo) -> list[list[dict[str, Any]]]:
 def run_role(
     tmp_path: Path, box: SandboxInfo, *args: str, extra_vars: dict[str, Any] | None = None
 ) -> tuple[int, str, dict[str, int]]:
-    playbook = tmp_path / "server.yml"
-    playbook.write_text(
-        yaml.safe_dump(
-            [
-                {
-                    "name": "Servers",
-                    "hosts": "whmcs",
-                    "gather_facts": False,
-                    "roles": ["astral360.smartermail.server"],
-                }
-            ]
-        )
-    )
-    command = [str(BIN_DIR / "ansible-playbook"), "-i", str(box.inventory), str(playbook), *args]
-    if extra_vars:
-        vars_file = tmp_path / "vars.json"
-        vars_file.write_text(json.dumps(extra_vars))
-        command += ["-e", f"@{vars_file}"]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=ansible_env(), timeout=300, check=False
-    )
-    output = done.stdout + done.stderr
-    match = re.search(r"whmcs1\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output)
-    recap = (
-        dict(zip(("ok", "changed", "unreachable", "failed"), map(int, match.groups()), strict=True))
-        if match
-        else {}
-    )
-    return done.returncode, output, recap
+    run = play_role(box, "astral360.smartermail.server", *args, extra_vars=extra_vars, tmp_path=tmp_path)
+    return run.returncode, run.output, run.recap.get("whmcs1", {})
 
 
 def test_check_converge_again_and_check_again(tmp_path: Path, box: SandboxInfo) -> None:

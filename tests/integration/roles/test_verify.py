@@ -14,12 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
-from fixtures.ansible_runner import BIN_DIR, ansible_env, run_tasks
+from fixtures.ansible_runner import BIN_DIR, ansible_env, run_module
+from fixtures.network import closed_port
 from fixtures.repo import REPO
 from fixtures.sandbox import SandboxInfo, sandbox
 
 pytestmark = pytest.mark.slow
 PLAYBOOK = REPO / "playbooks" / "verify.yml"
+VERIFY_MODULE = "astral360.smartermail.smartermail_verify"
 
 
 @pytest.fixture(scope="module")
@@ -111,20 +113,15 @@ def test_check_mode_runs_the_read_only_checks_and_no_canary(box: SandboxInfo, tm
 
 
 def test_module_rejects_a_bad_option_before_any_check(tmp_path: Path) -> None:
-    task = {
-        "name": "Verify with a bad canary prefix",
-        "astral360.smartermail.smartermail_verify": {
-            "hostname": "127.0.0.1",
-            "port": 9,
-            "secure": False,
-            "username": "admin",
-            "password": "Some-Password-123",
-            "canary_prefix": "Bad Prefix",
-        },
-        "register": "verify",
-        "ignore_errors": True,
+    args = {
+        "hostname": "127.0.0.1",
+        "port": 9,
+        "secure": False,
+        "username": "admin",
+        "password": "Some-Password-123",
+        "canary_prefix": "Bad Prefix",
     }
-    run = run_tasks(tmp_path, [task], register="verify")
+    run = run_module(tmp_path, VERIFY_MODULE, args, register="verify", name="Verify with a bad canary prefix")
     assert run.results["failed"] is True
     assert "canary_prefix" in run.results["msg"]
     assert "results" not in run.results  # nothing ran
@@ -132,26 +129,16 @@ def test_module_rejects_a_bad_option_before_any_check(tmp_path: Path) -> None:
 
 
 def test_module_reports_a_closed_port_with_its_hint(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    task = {
-        "name": "Verify a closed port",
-        "astral360.smartermail.smartermail_verify": {
-            "name": "closed",
-            "hostname": "127.0.0.1",
-            "port": port,
-            "secure": False,
-            "username": "admin",
-            "password": "Some-Password-123",
-            "connect_timeout": 2,
-        },
-        "register": "verify",
-        "ignore_errors": True,
+    args = {
+        "name": "closed",
+        "hostname": "127.0.0.1",
+        "port": closed_port(),
+        "secure": False,
+        "username": "admin",
+        "password": "Some-Password-123",
+        "connect_timeout": 2,
     }
-    run = run_tasks(tmp_path, [task], register="verify")
+    run = run_module(tmp_path, VERIFY_MODULE, args, register="verify", name="Verify a closed port")
     result = run.results
     assert result["failed"] is True and result["changed"] is False
     assert result["summary"]["fail"] == 1

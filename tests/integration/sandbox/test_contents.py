@@ -18,6 +18,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.config
     read_whmcs_config,
 )
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import configuration_value, connect_as_whmcs
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
@@ -64,26 +65,6 @@ def two_hosts() -> Iterator[SandboxInfo]:
         yield info
 
 
-def _connect_as_whmcs(root: Path) -> pymysql.connections.Connection:
-    """Connect exactly as WHMCS would: with the credentials of the host's configuration.php."""
-    config = read_whmcs_config(root)
-    return pymysql.connect(
-        host=config.db_host,
-        port=int(config.db_port),
-        user=config.db_username,
-        password=config.db_password,
-        database=config.db_name,
-        connect_timeout=5,
-    )
-
-
-def _setting(connection: pymysql.connections.Connection, name: str) -> str | None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM tblconfiguration WHERE setting = %s", (name,))
-        row = cursor.fetchone()
-    return None if row is None else row[0]
-
-
 def test_configuration_php_reads_back_per_host(two_hosts: SandboxInfo) -> None:
     configs = {}
     for host in two_hosts.hosts:
@@ -127,10 +108,10 @@ def test_each_tree_looks_like_whmcs(two_hosts: SandboxInfo) -> None:
 
 def test_database_reachable_with_configuration_credentials(two_hosts: SandboxInfo) -> None:
     for host in two_hosts.hosts:
-        connection = _connect_as_whmcs(Path(host["whmcs_root"]))
+        connection = connect_as_whmcs(Path(host["whmcs_root"]))
         try:
-            assert _setting(connection, "Version") == "8.13.0-release.1"
-            assert _setting(connection, "UpdateStatsAuto") == "on"
+            assert configuration_value(connection, "Version") == "8.13.0-release.1"
+            assert configuration_value(connection, "UpdateStatsAuto") == "on"
             with connection.cursor() as cursor:
                 cursor.execute("SELECT DATABASE()")
                 assert cursor.fetchone()[0] == host["database"]["name"]

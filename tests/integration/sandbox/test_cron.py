@@ -11,13 +11,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
-import pymysql
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     read_whmcs_config,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import configuration_value, connect_as_whmcs
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
@@ -81,33 +81,18 @@ def _install_fixture_module(root: Path) -> None:
     shutil.copytree(FIXTURE_MODULE_DIR, root / "modules" / "servers" / "smartermail")
 
 
-def _db(root: Path) -> pymysql.connections.Connection:
-    config = read_whmcs_config(root)
-    return pymysql.connect(
-        host=config.db_host,
-        port=int(config.db_port),
-        user=config.db_username,
-        password=config.db_password,
-        database=config.db_name,
-        autocommit=True,
-        connect_timeout=5,
-    )
-
-
 def _cron(root: Path, *args: str, crons_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     script = (crons_dir or root / "crons") / "cron.php"
     return subprocess.run(["php", "-q", str(script), *args], capture_output=True, text=True, timeout=120)
 
 
 def _get(root: Path, name: str) -> str | None:
-    with _db(root) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM tblconfiguration WHERE setting = %s", (name,))
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+    with connect_as_whmcs(root, autocommit=True) as connection:
+        return configuration_value(connection, name)
 
 
 def _set(root: Path, name: str, value: str | None) -> None:
-    with _db(root) as connection, connection.cursor() as cursor:
+    with connect_as_whmcs(root, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute("DELETE FROM tblconfiguration WHERE setting = %s", (name,))
         if value is not None:
             cursor.execute(
@@ -280,7 +265,7 @@ def _add_server(info: SandboxInfo, root: Path, *, password: str | None = None, d
     simulator = info.simulator
     plain = simulator["sysadmin"]["password"] if password is None else password
     encrypted = whmcs_encrypt(plain, read_whmcs_config(root).cc_encryption_hash)
-    with _db(root) as connection, connection.cursor() as cursor:
+    with connect_as_whmcs(root, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute(
             INSERT_SERVER,
             (
@@ -296,7 +281,7 @@ def _add_server(info: SandboxInfo, root: Path, *, password: str | None = None, d
 
 
 def _add_service(root: Path, server_id: int, domain: str) -> int:
-    with _db(root) as connection, connection.cursor() as cursor:
+    with connect_as_whmcs(root, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute(
             INSERT_SERVICE,
             (server_id, domain),
@@ -305,7 +290,7 @@ def _add_service(root: Path, server_id: int, domain: str) -> int:
 
 
 def _service(root: Path, service_id: int) -> tuple[int, str]:
-    with _db(root) as connection, connection.cursor() as cursor:
+    with connect_as_whmcs(root, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT diskusage, CAST(lastupdate AS CHAR) FROM tblhosting WHERE id = %s", (service_id,)
         )
@@ -314,7 +299,7 @@ def _service(root: Path, service_id: int) -> tuple[int, str]:
 
 def _disable_servers(root: Path) -> None:
     """Each test starts with no enabled server, so one test's rows cannot affect the next."""
-    with _db(root) as connection, connection.cursor() as cursor:
+    with connect_as_whmcs(root, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute("UPDATE tblservers SET disabled = 1")
 
 
@@ -375,7 +360,7 @@ def test_update_server_usage_logs_a_module_failure(one_host: SandboxInfo) -> Non
     assert "Server Usage Update Failed: " in result.stderr and f"Server ID: {server_id}" in result.stderr
     assert "wrong-password" not in result.stderr
     assert _service(root, service) == (0, ZERO_DATETIME)
-    with _db(root) as connection, connection.cursor() as cursor:
+    with connect_as_whmcs(root, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM tblactivitylog WHERE description LIKE %s", (f"%Server ID: {server_id}",)
         )

@@ -29,18 +29,6 @@ EXPECTED_TABLES = {
 }
 
 
-def user_connection(database, **extra) -> pymysql.connections.Connection:
-    return pymysql.connect(
-        host=database.host,
-        port=database.port,
-        user=database.user,
-        password=database.password,
-        database=database.name,
-        cursorclass=pymysql.cursors.DictCursor,
-        **extra,
-    )
-
-
 def test_server_listens_only_where_expected(mariadb_server: MariaDBServer) -> None:
     assert mariadb_server.is_running()
     assert mariadb_server.host == "127.0.0.1"
@@ -59,7 +47,7 @@ def test_server_listens_only_where_expected(mariadb_server: MariaDBServer) -> No
 
 
 def test_schema_and_seed(whmcs_database) -> None:
-    with user_connection(whmcs_database) as connection, connection.cursor() as cursor:
+    with whmcs_database.connect() as connection, connection.cursor() as cursor:
         cursor.execute("SELECT @@SESSION.sql_mode AS mode")
         assert "STRICT_TRANS_TABLES" in cursor.fetchone()["mode"]
         cursor.execute("SHOW TABLES")
@@ -101,7 +89,7 @@ def test_schema_and_seed(whmcs_database) -> None:
 
 
 def test_strict_mode_rejects_a_missing_not_null_text_column(whmcs_database) -> None:
-    with user_connection(whmcs_database) as connection, connection.cursor() as cursor:
+    with whmcs_database.connect() as connection, connection.cursor() as cursor:
         with pytest.raises(pymysql.err.OperationalError) as caught:
             # hostname, password, ... are NOT NULL without a default, as in WHMCS.
             cursor.execute(
@@ -114,7 +102,7 @@ def test_strict_mode_rejects_a_missing_not_null_text_column(whmcs_database) -> N
 
 def test_configuration_setting_is_unique(whmcs_database) -> None:
     with (
-        user_connection(whmcs_database) as connection,
+        whmcs_database.connect() as connection,
         connection.cursor() as cursor,
         pytest.raises(pymysql.err.IntegrityError),
     ):
@@ -132,7 +120,7 @@ def test_requested_version_is_seeded(mariadb_server: MariaDBServer) -> None:
 
 
 def test_user_sees_only_its_own_database(whmcs_database, mariadb_server: MariaDBServer) -> None:
-    with user_connection(whmcs_database) as connection, connection.cursor() as cursor:
+    with whmcs_database.connect() as connection, connection.cursor() as cursor:
         cursor.execute("SHOW DATABASES")
         visible = {row["Database"] for row in cursor.fetchall()}
     assert visible == {"information_schema", whmcs_database.name}

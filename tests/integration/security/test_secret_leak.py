@@ -14,7 +14,6 @@ import json
 import re
 import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 from fixtures.ansible_runner import BIN_DIR, ansible_env
 from fixtures.sandbox import SandboxInfo, sandbox
-from fixtures.verify_cli import clean_env
+from fixtures.verify_cli import run_verify
 from fixtures.working_tree import use_working_tree_collection  # noqa: F401 - fixture
 from smartermail_whmcs.sandbox.mariadb import MariaDBServer
 
@@ -94,15 +93,7 @@ def playbook(box: LeakBox, label: str, *args: str) -> subprocess.CompletedProces
 def verify(
     box: LeakBox, label: str, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", "verify", *args],
-        capture_output=True,
-        text=True,
-        env=clean_env(env),
-        timeout=300,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    done = run_verify(*args, env=env, timeout=300)
     return box.record(f"verify {label}", done)
 
 

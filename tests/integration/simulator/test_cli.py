@@ -7,13 +7,13 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from fixtures.cli import run_cli
 from fixtures.simulator import RunningSimulator, start_simulator
 
 ABOUT = "/api/v1/licensing/about"
@@ -33,13 +33,8 @@ def auth_for(sim: RunningSimulator, username: str, password: str) -> dict[str, s
     return {"Authorization": f"Bearer {response.json()['accessToken']}"}
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smartermail_whmcs", "simulator", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+def simulator_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("simulator", *args, timeout=30)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +58,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_bad_values_exit_2_with_a_clear_message(args: list[str], message: str) -> None:
-    done = run_cli(*args)
+    done = simulator_cli(*args)
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr
@@ -71,7 +66,7 @@ def test_bad_values_exit_2_with_a_clear_message(args: list[str], message: str) -
 
 
 def test_bad_password_is_not_echoed() -> None:
-    done = run_cli("--sysadmin", "bad user:TopSecretValue")
+    done = simulator_cli("--sysadmin", "bad user:TopSecretValue")
     assert done.returncode == 2 and "TopSecretValue" not in done.stderr
 
 
@@ -79,7 +74,7 @@ def test_port_in_use_is_a_clean_error() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        done = run_cli("--port", str(taken.getsockname()[1]))
+        done = simulator_cli("--port", str(taken.getsockname()[1]))
     assert done.returncode == 1
     assert "cannot listen on 127.0.0.1" in done.stderr and "Traceback" not in done.stderr
 
@@ -255,7 +250,7 @@ def test_fault_given_twice_and_log_requests() -> None:
 
 
 def test_help_lists_every_option() -> None:
-    done = run_cli("--help")
+    done = simulator_cli("--help")
     assert done.returncode == 0
     for option in (
         "--host",

@@ -37,7 +37,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smart
     SMARTERMAIL_CHECKS,
     close_target,
 )
-from fixtures.simulator import RunningSimulator, start_simulator
+from fixtures.simulator import RunningSimulator, simulator_fixtures
 
 ADMIN_PASSWORD = "Canary-Admin-Secret-51"
 # Requests the canary makes, and only those (the credentials check's "domains" list is not matched).
@@ -45,16 +45,7 @@ CANARY_PATHS = r"sysadmin/(domain-put|domain/|domain-settings/|manage-domain/|do
 MAX_CANARY_ROUND_TRIPS = 10
 
 
-@pytest.fixture(scope="module")
-def sim_process() -> Iterator[RunningSimulator]:
-    with start_simulator("--sysadmin", f"admin:{ADMIN_PASSWORD}") as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(sim_process: RunningSimulator) -> RunningSimulator:
-    sim_process.reset()
-    return sim_process
+sim_process, sim = simulator_fixtures("--sysadmin", f"admin:{ADMIN_PASSWORD}")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixtures.cli import cli_command
 from fixtures.simulator import RunningSimulator, start_simulator
 from fixtures.verify_cli import SECRET, USERNAME, run_verify, server_args
 
@@ -315,7 +316,6 @@ def test_terminal_gets_a_hidden_prompt_and_progress_lines(http_sim: RunningSimul
     import os
     import pty
     import subprocess
-    import sys
     import time
 
     from fixtures.verify_cli import clean_env
@@ -323,7 +323,7 @@ def test_terminal_gets_a_hidden_prompt_and_progress_lines(http_sim: RunningSimul
     http_sim.reset()
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "smartermail_whmcs", "verify", *server_args(http_sim), "--no-canary"],
+        cli_command("verify", *server_args(http_sim), "--no-canary"),
         stdin=slave,
         stdout=subprocess.PIPE,
         stderr=slave,

@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pymysql
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo, sandbox
+from fixtures.sandbox_db import query
 from fixtures.verify_cli import run_verify
 
 pytestmark = pytest.mark.slow
@@ -26,39 +26,26 @@ def box() -> Iterator[SandboxInfo]:
         yield info
 
 
-def connect(info: SandboxInfo) -> Any:
-    db = info.host("whmcs1")["database"]
-    return pymysql.connect(
-        unix_socket=db["socket"],
-        user=db["user"],
-        password=db["password"],
-        database=db["name"],
-        autocommit=True,
-    )
-
-
 def set_servers(info: SandboxInfo, servers: list[dict[str, Any]]) -> None:
     """Replace tblservers with these rows (name, password, and optionally type/port)."""
     key = info.host("whmcs1")["cc_encryption_hash"]
     port = info.simulator["port"]
-    with connect(info) as connection, connection.cursor() as cursor:
-        cursor.execute("DELETE FROM tblservers")
-        for server in servers:
-            cursor.execute(
-                "INSERT INTO tblservers (name, ipaddress, assignedips, hostname, noc, statusaddress,"
-                " nameserver1, nameserver1ip, nameserver2, nameserver2ip, nameserver3, nameserver3ip,"
-                " nameserver4, nameserver4ip, nameserver5, nameserver5ip, maxaccounts, type, username,"
-                " password, accesshash, secure, port, active, disabled)"
-                " VALUES (%s, '127.0.0.1', '', '127.0.0.1', '', '', '', '', '', '', '', '', '', '', '', '',"
-                " 200, %s, %s, %s, '', '', %s, 1, 0)",
-                (
-                    server["name"],
-                    server.get("type", "smartermail"),
-                    info.simulator["sysadmin"]["username"],
-                    whmcs_encrypt(server["password"], key),
-                    server.get("port", port),
-                ),
-            )
+    query(info, "DELETE FROM tblservers")
+    for server in servers:
+        query(
+            info,
+            "INSERT INTO tblservers (name, ipaddress, assignedips, hostname, noc, statusaddress,"
+            " nameserver1, nameserver1ip, nameserver2, nameserver2ip, nameserver3, nameserver3ip,"
+            " nameserver4, nameserver4ip, nameserver5, nameserver5ip, maxaccounts, type, username,"
+            " password, accesshash, secure, port, active, disabled)"
+            " VALUES (%s, '127.0.0.1', '', '127.0.0.1', '', '', '', '', '', '', '', '', '', '', '', '',"
+            " 200, %s, %s, %s, '', '', %s, 1, 0)",
+            server["name"],
+            server.get("type", "smartermail"),
+            info.simulator["sysadmin"]["username"],
+            whmcs_encrypt(server["password"], key),
+            server.get("port", port),
+        )
 
 
 def test_servers_come_from_tblservers_with_decrypted_passwords(box: SandboxInfo) -> None:

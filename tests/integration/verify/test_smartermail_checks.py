@@ -7,7 +7,6 @@ One test per broken link: each asserts which check fails, that the checks after 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +24,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smart
     close_target,
 )
 from fixtures.network import closed_port, full_backlog_port
-from fixtures.simulator import RunningSimulator, start_simulator
+from fixtures.simulator import RunningSimulator, simulator_fixtures
 
 ADMIN_PASSWORD = "Adm1n-Verify-Secret-77"
 USER_PASSWORD = "Us3r-Verify-Secret-88"
@@ -33,38 +32,9 @@ SECRETS = (ADMIN_PASSWORD, USER_PASSWORD)
 CHAIN = ["dns", "port", "tls", "api", "credentials", "version", "canary"]
 
 
-def _start(tls: bool) -> RunningSimulator:
-    return start_simulator(
-        "--sysadmin",
-        f"admin:{ADMIN_PASSWORD}",
-        "--user",
-        f"mailuser:{USER_PASSWORD}",
-        tls=tls,
-    )
-
-
-@pytest.fixture(scope="module")
-def sim_process() -> Iterator[RunningSimulator]:
-    with _start(tls=False) as sim:
-        yield sim
-
-
-@pytest.fixture(scope="module")
-def tls_sim_process() -> Iterator[RunningSimulator]:
-    with _start(tls=True) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(sim_process: RunningSimulator) -> RunningSimulator:
-    sim_process.reset()
-    return sim_process
-
-
-@pytest.fixture
-def tls_sim(tls_sim_process: RunningSimulator) -> RunningSimulator:
-    tls_sim_process.reset()
-    return tls_sim_process
+SIMULATOR_ARGS = ("--sysadmin", f"admin:{ADMIN_PASSWORD}", "--user", f"mailuser:{USER_PASSWORD}")
+sim_process, sim = simulator_fixtures(*SIMULATOR_ARGS)
+tls_sim_process, tls_sim = simulator_fixtures(*SIMULATOR_ARGS, tls=True, names=("tls_sim_process", "tls_sim"))
 
 
 def settings_for(sim: RunningSimulator, **overrides: Any) -> dict[str, Any]:

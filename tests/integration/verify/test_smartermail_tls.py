@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smart
     SMARTERMAIL_CHECKS,
     close_target,
 )
+from fixtures.network import throwaway_ca, tls_listener
 from fixtures.simulator import RunningSimulator
 
 
@@ -40,59 +41,28 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         sink.shutdown(socket.SHUT_WR)
 
 
-@contextlib.contextmanager
-def tls_relay(cert: trustme.LeafCert, upstream: tuple[str, int]) -> Iterator[int]:
-    """Terminate TLS with ``cert`` and relay the clear bytes to ``upstream`` (the HTTP simulator)."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    cert.configure_cert(context)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.2)
-    stop = threading.Event()
-    workers: list[threading.Thread] = []
-
-    def handle(conn: socket.socket) -> None:
-        try:
-            conn.settimeout(10)
-            tls = context.wrap_socket(conn, server_side=True)
-        except OSError:  # the client refused our certificate: that is what some tests want
-            conn.close()
-            return
-        with tls, socket.create_connection(upstream, timeout=10) as backend:
-            back = threading.Thread(target=_pipe, args=(backend, tls), daemon=True)
-            back.start()
-            _pipe(tls, backend)
-            back.join(timeout=10)
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            worker = threading.Thread(target=handle, args=(conn,), daemon=True)
-            worker.start()
-            workers.append(worker)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
+def _relay(upstream: tuple[str, int], context: ssl.SSLContext, conn: socket.socket) -> None:
     try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
-        for worker in workers:
-            worker.join(timeout=5)
+        conn.settimeout(10)
+        tls = context.wrap_socket(conn, server_side=True)
+    except OSError:  # the client refused our certificate: that is what some tests want
+        conn.close()
+        return
+    with tls, socket.create_connection(upstream, timeout=10) as backend:
+        back = threading.Thread(target=_pipe, args=(backend, tls), daemon=True)
+        back.start()
+        _pipe(tls, backend)
+        back.join(timeout=10)
+
+
+def tls_relay(cert: trustme.LeafCert, upstream: tuple[str, int]) -> contextlib.AbstractContextManager[int]:
+    """Terminate TLS with ``cert`` and relay the clear bytes to ``upstream`` (the HTTP simulator)."""
+    return tls_listener(cert, functools.partial(_relay, upstream))
 
 
 @pytest.fixture
 def ca(tmp_path: Path) -> tuple[trustme.CA, str]:
-    authority = trustme.CA()
-    ca_file = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
-    return authority, str(ca_file)
+    return throwaway_ca(tmp_path)
 
 
 def verify_through(port: int, ca_file: str, hostname: str = "127.0.0.1") -> dict[str, CheckResult]:
@@ -123,12 +93,24 @@ def _leaf(authority: trustme.CA, *names: str, days_left: float, valid_days: floa
     )
 
 
+def checks_behind_relay(
+    simulator: RunningSimulator,
+    ca: tuple[trustme.CA, str],
+    name: str,
+    *,
+    days_left: float,
+    hostname: str = "127.0.0.1",
+) -> dict[str, CheckResult]:
+    """The checks' results through a TLS relay in front of the simulator, presenting a leaf for ``name``."""
+    authority, ca_file = ca
+    with tls_relay(_leaf(authority, name, days_left=days_left), simulator.host_port) as port:
+        return verify_through(port, ca_file, hostname=hostname)
+
+
 def test_a_certificate_expiring_within_14_days_warns_and_the_chain_still_runs(
     simulator: RunningSimulator, ca: tuple[trustme.CA, str]
 ) -> None:
-    authority, ca_file = ca
-    with tls_relay(_leaf(authority, "127.0.0.1", days_left=5), simulator.host_port) as port:
-        results = verify_through(port, ca_file)
+    results = checks_behind_relay(simulator, ca, "127.0.0.1", days_left=5)
     tls = results["tls"]
     assert tls.status == WARN
     assert "expires in 4.9 days" in tls.summary or "expires in 5.0 days" in tls.summary
@@ -142,9 +124,7 @@ def test_a_certificate_expiring_within_14_days_warns_and_the_chain_still_runs(
 def test_a_certificate_valid_for_months_passes_with_its_details(
     simulator: RunningSimulator, ca: tuple[trustme.CA, str]
 ) -> None:
-    authority, ca_file = ca
-    with tls_relay(_leaf(authority, "localhost", days_left=80), simulator.host_port) as port:
-        results = verify_through(port, ca_file, hostname="localhost")
+    results = checks_behind_relay(simulator, ca, "localhost", days_left=80, hostname="localhost")
     tls = results["tls"]
     assert tls.status == PASS
     assert 79 < tls.details["days_left"] <= 80
@@ -153,9 +133,7 @@ def test_a_certificate_valid_for_months_passes_with_its_details(
 
 
 def test_an_expired_certificate_fails_tls(simulator: RunningSimulator, ca: tuple[trustme.CA, str]) -> None:
-    authority, ca_file = ca
-    with tls_relay(_leaf(authority, "127.0.0.1", days_left=-3), simulator.host_port) as port:
-        results = verify_through(port, ca_file)
+    results = checks_behind_relay(simulator, ca, "127.0.0.1", days_left=-3)
     assert results["tls"].status == FAIL
     assert "outside its validity dates" in results["tls"].summary
     assert "renew the certificate" in results["tls"].hint
@@ -165,9 +143,7 @@ def test_an_expired_certificate_fails_tls(simulator: RunningSimulator, ca: tuple
 def test_a_certificate_for_another_name_fails_tls(
     simulator: RunningSimulator, ca: tuple[trustme.CA, str]
 ) -> None:
-    authority, ca_file = ca
-    with tls_relay(_leaf(authority, "mail.other.test", days_left=60), simulator.host_port) as port:
-        results = verify_through(port, ca_file)
+    results = checks_behind_relay(simulator, ca, "mail.other.test", days_left=60)
     assert results["tls"].status == FAIL
     assert "not valid for 127.0.0.1" in results["tls"].summary
     assert "reissue the certificate to include 127.0.0.1" in results["tls"].hint

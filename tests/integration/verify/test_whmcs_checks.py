@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo
+from fixtures.sandbox_db import query
 from fixtures.verify_cli import run_verify
-from fixtures.verify_whmcs import DOMAIN, HOST, converged_sandbox, cron, sql
+from fixtures.verify_whmcs import DOMAIN, HOST, converged_sandbox, cron
 
 pytestmark = pytest.mark.slow
 WHMCS_IDS = {"whmcs-version", "php-version", "module-files", "server", "product", "cron", "usage"}
@@ -71,16 +72,17 @@ def test_converged_sandbox_passes_every_check(box: SandboxInfo) -> None:
 
 def test_wrong_stored_server_password_fails_the_server_check(box: SandboxInfo) -> None:
     key = box.host(HOST)["cc_encryption_hash"]
-    saved = sql(box, "SELECT id, password FROM tblservers WHERE type = 'smartermail'")[0]
-    sql(
+    saved = query(box, "SELECT id, password FROM tblservers WHERE type = 'smartermail'")[0]
+    query(
         box,
         "UPDATE tblservers SET password = %s WHERE id = %s",
-        (whmcs_encrypt("Wrong-Stored-77", key), saved["id"]),
+        whmcs_encrypt("Wrong-Stored-77", key),
+        saved["id"],
     )
     try:
         checks = failed_only(box, "server")
     finally:
-        sql(box, "UPDATE tblservers SET password = %s WHERE id = %s", (saved["password"], saved["id"]))
+        query(box, "UPDATE tblservers SET password = %s WHERE id = %s", saved["password"], saved["id"])
     server = checks["server"]
     assert "the password stored in WHMCS for server 'sandbox-simulator'" in server["summary"]
     assert "is wrong" in server["summary"]
@@ -105,7 +107,7 @@ def test_missing_module_file_fails_the_module_files_check(box: SandboxInfo) -> N
 
 
 def test_cron_never_run_fails_the_cron_check(box: SandboxInfo) -> None:
-    sql(
+    query(
         box,
         "DELETE FROM tblconfiguration WHERE setting IN"
         " ('lastCronInvocationTime', 'lastDailyCronInvocationTime', 'lastDailyCronEndTime')",
@@ -121,7 +123,7 @@ def test_cron_never_run_fails_the_cron_check(box: SandboxInfo) -> None:
 
 
 def test_stale_usage_fails_the_usage_check(box: SandboxInfo) -> None:
-    sql(box, "UPDATE tblhosting SET lastupdate = NOW() - INTERVAL 3 DAY WHERE domain = %s", (DOMAIN,))
+    query(box, "UPDATE tblhosting SET lastupdate = NOW() - INTERVAL 3 DAY WHERE domain = %s", DOMAIN)
     try:
         checks = failed_only(box, "usage")
     finally:
@@ -132,15 +134,16 @@ def test_stale_usage_fails_the_usage_check(box: SandboxInfo) -> None:
 
 
 def test_bad_stored_product_option_fails_the_product_check(box: SandboxInfo) -> None:
-    saved = sql(box, "SELECT id, configoption8 FROM tblproducts WHERE servertype = 'smartermail'")[0]
-    sql(box, "UPDATE tblproducts SET configoption8 = 'yes' WHERE id = %s", (saved["id"],))
+    saved = query(box, "SELECT id, configoption8 FROM tblproducts WHERE servertype = 'smartermail'")[0]
+    query(box, "UPDATE tblproducts SET configoption8 = 'yes' WHERE id = %s", saved["id"])
     try:
         checks = failed_only(box, "product")
     finally:
-        sql(
+        query(
             box,
             "UPDATE tblproducts SET configoption8 = %s WHERE id = %s",
-            (saved["configoption8"], saved["id"]),
+            saved["configoption8"],
+            saved["id"],
         )
     product = checks["product"]
     assert "delete_data_on_terminate (configoption8) holds 'yes'" in product["summary"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pymysql
-import pymysql.cursors
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     WhmcsDbError,
@@ -26,14 +24,7 @@ TOUCHED = ("tblproductgroups", "tblproducts", "tblpricing")
 
 @pytest.fixture
 def connection(whmcs_database: WhmcsDatabase) -> Iterator[Any]:
-    connection = pymysql.connect(
-        unix_socket=whmcs_database.socket,
-        user=whmcs_database.user,
-        password=whmcs_database.password,
-        database=whmcs_database.name,
-        cursorclass=pymysql.cursors.DictCursor,
-        autocommit=False,
-    )
+    connection = whmcs_database.connect(autocommit=False)
     try:
         yield connection
     finally:

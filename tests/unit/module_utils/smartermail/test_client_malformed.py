@@ -2,7 +2,7 @@
 
 httpx.MockTransport is used here only for malformed or unusual answers: oversized and broken
 bodies, wrong payload types, 2FA / password-change logins, a server echoing the password back.
-Everything else is tested against the real simulator in tests/integration/test_client*.py.
+Everything else is tested against the real simulator in tests/integration/client/.
 """
 
 from __future__ import annotations

@@ -12,8 +12,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.netwo
     socket_host,
 )
 
-MOMENT = datetime.datetime(2026, 11, 24, 10, 15, 0, tzinfo=datetime.timezone.utc)
-
 
 def test_ip_literals_and_socket_hosts() -> None:
     assert is_ip_literal("127.0.0.1") and is_ip_literal("::1") and is_ip_literal("[::1]")
@@ -35,7 +33,7 @@ def test_certificate_facts_from_a_peer_certificate() -> None:
         "issuer": ((("organizationName", "Example CA"),), (("commonName", "Example R1"),)),
         "notAfter": "Dec  4 10:15:00 2026 GMT",
     }
-    now = MOMENT.timestamp()
+    now = datetime.datetime(2026, 11, 24, 10, 15, 0, tzinfo=datetime.timezone.utc).timestamp()
     facts = certificate_facts(peer, now=now)
     assert facts == {
         "subject": "CN=mail.example.com",

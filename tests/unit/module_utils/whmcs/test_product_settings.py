@@ -14,8 +14,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     split_options,
     stored_option_problems,
 )
+from fixtures.product_settings import EXPECTED_DEFAULTS
 
-# The contract from the issue and reference/module.md, written out here independently of the code.
+# The contract from the issue and reference/module.md, written out here independently of the code
+# (the stored defaults are in fixtures/product_settings.py, shared with the whmcs_product tests).
 EXPECTED_ORDER = [
     "gb_per_tranche",
     "eas_price",
@@ -41,32 +43,6 @@ EXPECTED_ORDER = [
     "dmarc_rua",
     "dmarc_policy",
 ]
-EXPECTED_DEFAULTS = {
-    "configoption1": "10",
-    "configoption2": "2.00",
-    "configoption3": "3.00",
-    "configoption4": "4.50",
-    "configoption5": "C:\\SmarterMail\\Domains\\",
-    "configoption6": "default",
-    "configoption7": "0",
-    "configoption8": "on",
-    "configoption9": "8",
-    "configoption10": "on",
-    "configoption11": "on",
-    "configoption12": "on",
-    "configoption13": "include:mail.example.com",
-    "configoption14": "on",
-    "configoption15": "on",
-    "configoption16": "1",
-    "configoption17": "0",
-    "configoption18": "",
-    "configoption19": "",
-    "configoption20": "",
-    "configoption21": "",
-    "configoption22": "",
-    "configoption23": "none",
-    "configoption24": "",
-}
 YES_NO_TYPES = {8, 10, 11, 12, 14, 15, 21}
 
 
