@@ -16,17 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fixtures.repo import REPO
 
-
-def _repository_root() -> Path:
-    # Found by galaxy.yml, so the test keeps working wherever the tests tree puts it.
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "galaxy.yml").is_file() and (folder / "plugins").is_dir():
-            return folder
-    raise RuntimeError("no repository root (galaxy.yml) above " + __file__)
-
-
-REPO = _repository_root()
 COLLECTION = "ansible_collections.astral360.smartermail"
 PLUGINS = COLLECTION + ".plugins"
 MODULE_UTILS = PLUGINS + ".module_utils"

@@ -10,15 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fixtures.repo import REPO
 
-def _repository_root() -> Path:
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "galaxy.yml").is_file() and (folder / "changelogs").is_dir():
-            return folder
-    raise RuntimeError("no repository root (galaxy.yml, changelogs/) above " + __file__)
-
-
-REPO = _repository_root()
 ANTSIBULL_CHANGELOG = str(Path(sys.executable).with_name("antsibull-changelog"))
 
 

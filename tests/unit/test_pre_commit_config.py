@@ -7,16 +7,8 @@ import sys
 from pathlib import Path
 
 import yaml
+from fixtures.repo import REPO
 
-
-def _repository_root() -> Path:
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "galaxy.yml").is_file() and (folder / ".pre-commit-config.yaml").is_file():
-            return folder
-    raise RuntimeError("no repository root (galaxy.yml, .pre-commit-config.yaml) above " + __file__)
-
-
-REPO = _repository_root()
 CONFIG = REPO / ".pre-commit-config.yaml"
 # The lint step of scripts/run.sh, as run.sh spells each command -> as the hooks' entries spell it.
 LINT_COMMANDS = {
