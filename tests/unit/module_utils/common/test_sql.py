@@ -28,14 +28,14 @@ def test_identifiers_cannot_break_out_of_their_backticks() -> None:
 def test_insert_keeps_column_order_and_returns_the_new_id() -> None:
     cursor = RecordingCursor()
     assert insert_row(cursor, "tblservers", {"name": "mail1", "port": None}) == 7
-    assert cursor.calls == [("INSERT INTO `tblservers` (`name`, `port`) VALUES (%s, %s)", ("mail1", None))]
+    assert cursor.calls == [("INSERT INTO tblservers (`name`, `port`) VALUES (%s, %s)", ("mail1", None))]
 
 
 def test_update_sets_each_column_and_keys_on_id() -> None:
     cursor = RecordingCursor()
     update_row(cursor, "tblpricing", 3, {"monthly": "6.00", "msetupfee": "0.00"})
     assert cursor.calls == [
-        ("UPDATE `tblpricing` SET `monthly` = %s, `msetupfee` = %s WHERE id = %s", ("6.00", "0.00", 3))
+        ("UPDATE tblpricing SET `monthly` = %s, `msetupfee` = %s WHERE id = %s", ("6.00", "0.00", 3))
     ]
 
 
