@@ -13,7 +13,8 @@ class ModuleDocFragment(object):
 options:
   hostname:
     description:
-      - Host name or IP address of the SmarterMail server, without scheme or path.
+      - Host name or IP address of the SmarterMail server, without scheme, port or path (letters,
+        digits, hyphens, dots; an IPv6 address; an internationalised name).
       - Use the name WHMCS will use (the C(hostname) of the server in WHMCS), so TLS is checked
         against the right certificate name.
     type: str
@@ -42,6 +43,7 @@ options:
     description:
       - Verify the server certificate. Turn off only for a test server with a self-signed
         certificate; prefer O(ca_path) instead.
+      - When false for an HTTPS server, the module says so in an Ansible C([WARNING]) line.
     type: bool
     default: true
   ca_path:

@@ -93,6 +93,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     client_from_params,
     failed_stage,
     smartermail_argument_spec,
+    warn_if_tls_off,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     HAS_HTTPX,
@@ -107,6 +108,7 @@ def main():
     module = AnsibleModule(argument_spec=smartermail_argument_spec(), supports_check_mode=True)
     if not HAS_HTTPX:
         module.fail_json(msg=missing_required_lib("httpx"), exception=HTTPX_IMPORT_ERROR)
+    warn_if_tls_off(module)
 
     result = dict(changed=False, reachable=False, base_url="")
     try:

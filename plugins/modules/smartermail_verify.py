@@ -17,7 +17,9 @@ description:
   - SmarterMail side - C(dns), C(port), C(tls), C(api), C(credentials), C(version) and, unless
     O(canary=false), C(canary) (a uniquely named test domain created, exercised and deleted).
   - With O(whmcs_root), the WHMCS-side checks of the collection (when installed) run too.
-  - Fails when any check fails; the message names each failed check and its hint. Warnings pass.
+  - Fails when any check fails; the message names each failed check and its hint. Warnings pass
+    unless O(fail_on_warnings=true); each warning is shown as an Ansible C([WARNING]) line, and so
+    is O(validate_certs=false).
   - See the collection's docs/verify.md for every check, message and fix.
 author:
   - Astral 360 (@AstralInternet)
@@ -65,6 +67,12 @@ options:
       - How many checks may run at the same time.
     type: int
     default: 4
+  fail_on_warnings:
+    description:
+      - Also fail when a check warns or O(validate_certs=false) turns certificate checks off for an
+        HTTPS server, as C(smartermail-whmcs verify --strict) does.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -139,11 +147,20 @@ report:
   description: The JSON report document (schema 1), the same as C(smartermail-whmcs verify --format json).
   returned: always
   type: dict
+strict_findings:
+  description:
+    - "What fails the run with O(fail_on_warnings=true) - certificate checks turned off, then each
+      check that warned (C(target/id: summary (hint: ...))). Returned whatever O(fail_on_warnings) is."
+  returned: always
+  type: list
+  elements: str
+  sample: ["mail1: TLS certificate checks are off (validate_certs: false)"]
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.ansible_args import (
     smartermail_argument_spec,
+    warn_if_tls_off,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     HAS_HTTPX,
@@ -168,6 +185,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runne
     TargetContext,
     run_checks,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.strict import (
+    strict_findings,
+    warning_lines,
+)
 
 
 def argument_spec():
@@ -182,6 +203,7 @@ def argument_spec():
         canary_prefix=dict(type="str", default=DEFAULT_CANARY_PREFIX),
         canary_domain_path=dict(type="str"),
         parallel=dict(type="int", default=4),
+        fail_on_warnings=dict(type="bool", default=False),
     )
     return spec
 
@@ -216,6 +238,7 @@ def main():
     params = module.params
     if params["parallel"] < 1:
         module.fail_json(msg="parallel must be 1 or more, not %d" % params["parallel"])
+    warn_if_tls_off(module)
     try:
         settings = settings_from_params(params, module.check_mode)
     except VerifySettingsError as error:
@@ -230,13 +253,19 @@ def main():
         close_targets([context])
     results = redact_results(results, [params["password"]])
     report = build_document(results, [public_target(settings)])
+    findings = strict_findings(results, [settings], "validate_certs: false")
     outcome = dict(
         changed=False,
         results=report["checks"],
         summary=report["summary"],
         report=report,
+        strict_findings=findings,
     )
+    for line in warning_lines(results):
+        module.warn(line)
     failures = failure_lines(results)
+    if params["fail_on_warnings"]:
+        failures += ["fail_on_warnings: %s" % line for line in findings]
     if failures:
         module.fail_json(
             msg="%s: %s. %s" % (settings["name"], summary_line(results), " | ".join(failures)), **outcome

@@ -19,6 +19,11 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailPermissionError,
     SmarterMailTLSError,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.tls_off import (
+    server_label,
+    tls_checks_off,
+    tls_off_warning,
+)
 
 
 def smartermail_argument_spec() -> Dict[str, Dict[str, Any]]:
@@ -49,6 +54,14 @@ def client_from_params(params: Mapping[str, Any]) -> SmarterMailClient:
         connect_timeout=params["connect_timeout"],
         timeout=params["timeout"],
     )
+
+
+def warn_if_tls_off(module: Any) -> None:
+    """module.warn (Ansible's [WARNING] line) when validate_certs=false turns certificate checks off."""
+    params = module.params
+    if tls_checks_off(params["secure"], params["validate_certs"]):
+        server = server_label(params["hostname"], params.get("port"), params["secure"])
+        module.warn(tls_off_warning(server, "validate_certs: false"))
 
 
 def failed_stage(error: BaseException) -> str:

@@ -11,10 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
-import re
 from typing import Optional, Union
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.common import hostnames
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConfigError,
 )
@@ -23,7 +22,6 @@ API_PREFIX = "/api/v1/"
 DEFAULT_SECURE_PORT = 443
 DEFAULT_PLAIN_PORT = 9998
 _SCHEME_PORTS = {"https": 443, "http": 80}
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
 # A port as the caller gives it: None (the default), a number, or digits in a string.
 PortOption = Optional[Union[int, str]]
 
@@ -54,64 +52,13 @@ def validate_port(port: PortOption, secure: bool) -> int:
 def normalize_hostname(hostname: str) -> str:
     """Return the host as it goes in a URL: IPv6 bracketed, IDN as punycode, lowercase.
 
-    Raises SmarterMailConfigError for a scheme, a path, a port, credentials or spaces, with a
-    sentence saying which option to use instead.
+    The rule is common/hostnames.py's, the one the WHMCS server row is checked with; a refusal is a
+    SmarterMailConfigError sentence saying what is wrong and which option to use instead.
     """
-    if not isinstance(hostname, str) or hostname == "":
-        raise SmarterMailConfigError("SmarterMail hostname is empty: give the server's host name or IP.")
-    shown = hostname if len(hostname) <= 80 else hostname[:77] + "..."
-    if hostname != hostname.strip() or any(ch.isspace() for ch in hostname):
-        raise SmarterMailConfigError(
-            "SmarterMail hostname %r contains spaces: give the host name only." % shown
-        )
-    if "://" in hostname:
-        raise SmarterMailConfigError(
-            "SmarterMail hostname %r includes a scheme: give the host name only (e.g. mail.example.com) "
-            "and choose https or http with the secure option." % shown
-        )
-    if "/" in hostname or "?" in hostname or "#" in hostname or "\\" in hostname:
-        raise SmarterMailConfigError(
-            "SmarterMail hostname %r includes a path: give the host name only; the client adds /api/v1/."
-            % shown
-        )
-    if "@" in hostname:
-        raise SmarterMailConfigError(
-            "SmarterMail hostname %r includes a user part: give the host name only and the "
-            "credentials in username and password." % shown
-        )
-    ipv6 = _as_ipv6(hostname)
-    if ipv6 is not None:
-        return "[%s]" % ipv6
-    if ":" in hostname:
-        raise SmarterMailConfigError(
-            "SmarterMail hostname %r includes a port: give the port in the port option." % shown
-        )
     try:
-        ascii_host = hostname.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise SmarterMailConfigError("SmarterMail hostname %r is not a valid host name." % shown) from None
-    labels = ascii_host[:-1].split(".") if ascii_host.endswith(".") else ascii_host.split(".")
-    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise SmarterMailConfigError(
-            "SmarterMail hostname %r is not a valid host name (letters, digits, hyphens and dots)." % shown
-        )
-    return ascii_host
-
-
-def _as_ipv6(hostname: str) -> Optional[str]:
-    """The compressed IPv6 address when hostname is an IPv6 literal (bare or bracketed), else None."""
-    bracketed = hostname.startswith("[") or hostname.endswith("]")
-    candidate = hostname[1:-1] if hostname.startswith("[") and hostname.endswith("]") else hostname
-    if ":" not in candidate and not bracketed:
-        return None
-    try:
-        return ipaddress.IPv6Address(candidate).compressed
-    except ValueError:
-        if bracketed:
-            raise SmarterMailConfigError(
-                "SmarterMail hostname %r is not a valid IPv6 address." % hostname
-            ) from None
-        return None
+        return hostnames.normalize_hostname(hostname)
+    except hostnames.HostnameError as error:
+        raise SmarterMailConfigError("SmarterMail hostname %s %s." % (error.shown, error.reason)) from None
 
 
 def build_base_url(hostname: str, port: PortOption, secure: bool) -> str:

@@ -40,7 +40,6 @@ DEFAULT_PHP_BINARY = "php"
 CLOSE_WORKERS = 16
 # A canary domain is <prefix><random>.<tld>: the prefix must be a valid start of a DNS label.
 _CANARY_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
-_HOSTNAME = re.compile(r"^[A-Za-z0-9._:\[\]-]+$")
 
 # Keys of a smartermail_servers entry (the Ansible variable, verify's --config file) that a
 # target's settings keep under the same name and meaning.
@@ -59,7 +58,11 @@ SETTINGS_KEYS = (
     "whmcs_web_user",
     "whmcs_server_name",
     "whmcs_product_name",
+    "known_failures",
 )
+# A known failure's check id for a target whose address is unusable, and for one without a password.
+ADDRESS_CHECK = "dns"
+LOGIN_CHECK = "credentials"
 
 
 class VerifySettingsError(ValueError):
@@ -162,6 +165,16 @@ def _port(value: Any) -> Optional[int]:
     return port
 
 
+def _check_hostname(hostname: str) -> None:
+    """The client's own rule (common/hostnames.py, through the client): input errors, not DNS ones."""
+    if not hostname:
+        raise VerifySettingsError("hostname is required (the SmarterMail server's name or address)")
+    try:
+        normalize_hostname(hostname)
+    except SmarterMailConfigError as error:
+        raise VerifySettingsError(str(error)) from None
+
+
 def check_canary_prefix(prefix: Any) -> str:
     """The prefix, or VerifySettingsError when it cannot start a DNS label."""
     if not isinstance(prefix, str) or not _CANARY_PREFIX.match(prefix):
@@ -191,27 +204,29 @@ def target_settings(
     whmcs_web_user: Optional[str] = None,
     whmcs_server_name: Optional[str] = None,
     whmcs_product_name: Optional[str] = None,
+    known_failures: Optional[Dict[str, Tuple[str, str]]] = None,
 ) -> Dict[str, Any]:
-    """One target's settings dict (keys: SETTINGS_KEYS), validated, with the documented defaults."""
+    """One target's settings dict (keys: SETTINGS_KEYS), validated, with the documented defaults.
+
+    ``known_failures`` maps a check id to (summary, hint) for what is already known to be broken
+    (a WHMCS row with an unusable address or password): the runner fails that check with it, and
+    the values it stands for (ADDRESS_CHECK: hostname and port; LOGIN_CHECK: username and
+    password) are taken as given instead of refused.
+    """
+    known = dict(known_failures or {})
     hostname = (hostname or "").strip()
-    if not hostname:
-        raise VerifySettingsError("hostname is required (the SmarterMail server's name or address)")
-    if "://" in hostname or "/" in hostname or not _HOSTNAME.match(hostname):
-        raise VerifySettingsError(
-            "hostname must be a bare host name or IP address without scheme or path, not %r" % hostname
-        )
-    try:  # the client's own rules: a port ("mail:9998"), bad labels, ... are input errors, not DNS ones
-        normalize_hostname(hostname)
-    except SmarterMailConfigError as error:
-        raise VerifySettingsError("hostname: %s" % error) from None
-    if not username:
-        raise VerifySettingsError("username is required (a SmarterMail system administrator)")
-    if not password:
-        raise VerifySettingsError("password is required for %s@%s" % (username, hostname))
+    if ADDRESS_CHECK not in known:
+        _check_hostname(hostname)
+        port = _port(port)
+    if LOGIN_CHECK not in known:
+        if not username:
+            raise VerifySettingsError("username is required (a SmarterMail system administrator)")
+        if not password:
+            raise VerifySettingsError("password is required for %s@%s" % (username, hostname))
     return {
         "name": name or hostname,
         "hostname": hostname,
-        "port": _port(port),
+        "port": port,
         "secure": bool(secure),
         "username": username,
         "password": password,
@@ -227,6 +242,7 @@ def target_settings(
         "whmcs_web_user": whmcs_web_user or None,
         "whmcs_server_name": whmcs_server_name or None,
         "whmcs_product_name": whmcs_product_name or None,
+        "known_failures": known,
     }
 
 

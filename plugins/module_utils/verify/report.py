@@ -76,16 +76,21 @@ def summary_line(results: Sequence[CheckResult]) -> str:
     )
 
 
-def failure_lines(results: Iterable[CheckResult]) -> List[str]:
-    """One line per failed check: 'target/id: summary (hint: ...)'."""
+def check_lines(results: Iterable[CheckResult], status: str) -> List[str]:
+    """One line per check with ``status``: 'target/id: summary (hint: ...)'."""
     lines = []
     for result in results:
-        if result.status == FAIL:
+        if result.status == status:
             line = "%s/%s: %s" % (result.target, result.id, result.summary)
             if result.hint:
                 line += " (hint: %s)" % result.hint
             lines.append(line)
     return lines
+
+
+def failure_lines(results: Iterable[CheckResult]) -> List[str]:
+    """One line per failed check: 'target/id: summary (hint: ...)'."""
+    return check_lines(results, FAIL)
 
 
 def build_document(

@@ -7,7 +7,9 @@ A check names the checks it needs (``requires``). It starts as soon as those hav
 warned); when one of them failed or was skipped, it is skipped with the reason. Checks of one
 target and different targets share one thread pool. On Ctrl-C / SIGTERM the runner sets the
 context's ``cancelled`` event and waits for running checks to finish their cleanup (the canary
-removes its domain in a ``finally``), then re-raises.
+removes its domain in a ``finally``), then re-raises. A target's ``known_failures`` setting
+(check id -> summary, hint) fails those checks without running them: what is already known to be
+broken, such as a WHMCS row with an unusable address, is reported like any failure.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -98,8 +100,10 @@ def _run_one(
     spec: CheckSpec, context: TargetContext, error_types: Tuple[Type[BaseException], ...]
 ) -> CheckResult:
     started = time.monotonic()
+    known = (context.settings or {}).get("known_failures") or {}
     try:
-        outcome = spec.run(context)
+        # Already known to be broken (e.g. a WHMCS row with an unusable address): reported, not run.
+        outcome = Outcome.failed(*known[spec.id]) if spec.id in known else spec.run(context)
     except CheckFailed as failure:
         outcome = failure.outcome
     except error_types as error:  # typed SmarterMail / WHMCS errors already speak human

@@ -19,6 +19,10 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.common.hostnames import (
+    HostnameError,
+    normalize_hostname,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import MASK, MASK_CHANGED
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.sql import insert_row, update_row
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.errors import WhmcsChangeError
@@ -172,21 +176,11 @@ def _text(value: Any, option: str, required: bool) -> str:
 
 
 def _check_hostname(hostname: str) -> None:
-    if "://" in hostname or "/" in hostname or any(char.isspace() for char in hostname):
-        raise WhmcsServerError(
-            "hostname %r must be a bare host name or IP address, without scheme, path or spaces "
-            "(e.g. mail.example.com); use secure and port for the rest" % hostname,
-            option="hostname",
-        )
-    if ":" in hostname:
-        try:
-            ipaddress.IPv6Address(hostname.strip("[]"))
-        except ValueError:
-            raise WhmcsServerError(
-                "hostname %r holds a ':' but is not an IPv6 address; give the port in the port option"
-                % hostname,
-                option="hostname",
-            ) from None
+    """The SmarterMail client's own rule (common/hostnames.py): WHMCS stores no name the client refuses."""
+    try:
+        normalize_hostname(hostname)
+    except HostnameError as error:
+        raise WhmcsServerError("hostname %s %s." % (error.shown, error.reason), option="hostname") from None
 
 
 def _check_port(port: Any) -> Optional[int]:

@@ -27,7 +27,8 @@ def box() -> Iterator[SandboxInfo]:
 
 
 def set_servers(info: SandboxInfo, servers: list[dict[str, Any]]) -> None:
-    """Replace tblservers with these rows (name, password, and optionally type/port)."""
+    """Replace tblservers with these rows (name, password, and optionally type/port/hostname, or a
+    ``stored_password`` written as is instead of the encrypted password)."""
     key = info.host("whmcs1")["cc_encryption_hash"]
     port = info.simulator["port"]
     query(info, "DELETE FROM tblservers")
@@ -38,12 +39,13 @@ def set_servers(info: SandboxInfo, servers: list[dict[str, Any]]) -> None:
             " nameserver1, nameserver1ip, nameserver2, nameserver2ip, nameserver3, nameserver3ip,"
             " nameserver4, nameserver4ip, nameserver5, nameserver5ip, maxaccounts, type, username,"
             " password, accesshash, secure, port, active, disabled)"
-            " VALUES (%s, '127.0.0.1', '', '127.0.0.1', '', '', '', '', '', '', '', '', '', '', '', '',"
+            " VALUES (%s, '127.0.0.1', '', %s, '', '', '', '', '', '', '', '', '', '', '', '',"
             " 200, %s, %s, %s, '', '', %s, 1, 0)",
             server["name"],
+            server.get("hostname", "127.0.0.1"),
             server.get("type", "smartermail"),
             info.simulator["sysadmin"]["username"],
-            whmcs_encrypt(server["password"], key),
+            server.get("stored_password") or whmcs_encrypt(server["password"], key),
             server.get("port", port),
         )
 
@@ -74,6 +76,37 @@ def test_a_wrong_stored_password_fails_the_credentials_check(box: SandboxInfo) -
     assert checks["credentials"]["status"] == "fail"
     assert checks["canary"]["status"] == "skip"
     assert stored not in done.stdout + done.stderr
+
+
+def test_one_unusable_row_fails_alone_and_the_other_servers_are_checked(box: SandboxInfo) -> None:
+    """Issue 10: a row WHMCS could not use either is a failed check with the row's name, not exit 2."""
+    password = box.simulator["sysadmin"]["password"]
+    set_servers(
+        box,
+        [
+            {"name": "Good One", "password": password},
+            {"name": "Bad Host", "password": password, "hostname": "mail.example.com;reboot"},
+            {"name": "Bad Cipher", "password": password, "stored_password": "not base64!"},
+        ],
+    )
+    done = run_verify("--from-whmcs", str(box.root("whmcs1")), "--format", "json")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and password not in done.stdout + done.stderr
+    checks = {(check["target"], check["id"]): check for check in json.loads(done.stdout)["checks"]}
+    good = [checks[("Good One", check_id)] for check_id in [*sorted(SMARTERMAIL_IDS - {"tls"}), "server"]]
+    assert [check["status"] for check in good] == ["pass"] * len(good), good
+    bad_host = checks[("Bad Host", "dns")]
+    assert bad_host["status"] == "fail"
+    assert (
+        bad_host["summary"].startswith("tblservers id ")
+        and "(Bad Host) has the hostname" in bad_host["summary"]
+    )
+    assert "'mail.example.com;reboot', which holds ';'" in bad_host["summary"]
+    assert "Configuration > System Settings > Servers" in bad_host["hint"]
+    assert checks[("Bad Host", "port")]["status"] == "skip"
+    bad_cipher = checks[("Bad Cipher", "credentials")]
+    assert bad_cipher["status"] == "fail" and "(Bad Cipher) cannot be decrypted" in bad_cipher["summary"]
+    assert checks[("Bad Cipher", "api")]["status"] == "pass"  # its address is fine: checked as usual
 
 
 def test_no_smartermail_server_in_whmcs_is_a_usage_error(box: SandboxInfo) -> None:

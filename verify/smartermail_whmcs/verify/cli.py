@@ -1,7 +1,8 @@
 """``smartermail-whmcs verify``: prove the WHMCS → SmarterMail chain works, check by check.
 
-Exit codes: 0 every check passed (warnings allowed), 1 a check failed (or --cleanup could not
-reach a server), 2 usage or configuration error, 130 / 143 interrupted by SIGINT / SIGTERM
+Exit codes: 0 every check passed (warnings allowed, unless --strict), 1 a check failed, or with
+--strict a check warned or TLS certificate checks were off (or --cleanup could not reach a
+server), 2 usage or configuration error, 130 / 143 interrupted by SIGINT / SIGTERM
 (after the canary domain was removed).
 """
 
@@ -14,6 +15,11 @@ from typing import Any
 
 import click
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import scrub
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.tls_off import (
+    server_label,
+    tls_checks_off,
+    tls_off_warning,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckResult, summarize
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.registry import (
     build_registry,
@@ -21,6 +27,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.regis
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.report import redact_results
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.strict import strict_findings
 
 from smartermail_whmcs import __version__
 from smartermail_whmcs.errors import ConfigError
@@ -45,8 +52,9 @@ Environment: SMARTERMAIL_HOST, SMARTERMAIL_PORT, SMARTERMAIL_SECURE, SMARTERMAIL
 exits 2. --password is visible to other users in `ps`: prefer {ENV_PASSWORD},
 --password-stdin or the prompt.
 \b
-Exit codes: 0 all checks passed (warnings allowed), 1 a check failed, 2 usage or
-configuration error, 130/143 interrupted by SIGINT/SIGTERM (canary removed first).
+Exit codes: 0 all checks passed (warnings allowed), 1 a check failed (with --strict also:
+a check warned, or TLS certificate checks were off), 2 usage or configuration error,
+130/143 interrupted by SIGINT/SIGTERM (canary removed first).
 See docs/verify.md for every check, message and fix."""
 
 
@@ -95,8 +103,13 @@ def _run_cleanup(targets: list[dict[str, Any]], older_than: float) -> None:
         if key in seen:
             continue
         seen.add(key)
-        report = cleanup_target(settings, older_than)
         name = settings["name"].split("@")[0]
+        if settings["known_failures"]:  # a --from-whmcs row with no usable address or password
+            problems += 1
+            for summary, _hint in settings["known_failures"].values():
+                click.echo(f"error: {name}: {summary}", err=True)
+            continue
+        report = cleanup_target(settings, older_than)
         if report.error:
             problems += 1
             click.echo(scrub(f"error: {name}: {report.error}", secrets), err=True)
@@ -127,7 +140,14 @@ def _run_cleanup(targets: list[dict[str, Any]], older_than: float) -> None:
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @file_option("--ca-file", help="PEM CA file to trust for the server certificate.")
-@click.option("--insecure", is_flag=True, help="Do not verify the TLS certificate (test servers only).")
+@click.option(
+    "--insecure", is_flag=True, help="Do not verify the TLS certificate (test servers only; warns on stderr)."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 also when a check warns or TLS certificate checks are off (as ansible-lint --strict).",
+)
 @click.option(
     "--connect-timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -201,7 +221,33 @@ def verify_command(**params: Any) -> None:
         sys.exit(interrupt.exit_code)
 
 
+def _tls_setting(params: dict[str, Any]) -> str:
+    return "--insecure" if params["insecure"] else "validate_certs: false in the config file"
+
+
+def _warn_tls_off(targets: list[dict[str, Any]], params: dict[str, Any]) -> None:
+    """One stderr line per server whose certificate is not checked (said before any check runs)."""
+    for target in targets:
+        if tls_checks_off(target["secure"], target["verify_tls"]):
+            server = (
+                f"{target['name']} ({server_label(target['hostname'], target['port'], target['secure'])})"
+            )
+            stderr_notice("warning: " + tls_off_warning(server, _tls_setting(params)))
+
+
+def _exit_strict(results: list[CheckResult], targets: list[dict[str, Any]], params: dict[str, Any]) -> None:
+    """--strict: exit 1 when a check warned or certificate checks were off, naming each."""
+    findings = strict_findings(results, targets, _tls_setting(params))
+    if not params["strict"] or not findings:
+        return
+    stderr_notice(f"--strict: {len(findings)} warning(s) fail this run (without --strict they are advisory):")
+    for line in findings:
+        stderr_notice(scrub(f"  {line}", _secrets(targets)))
+    sys.exit(1)
+
+
 def _verify(targets: list[dict[str, Any]], params: dict[str, Any]) -> None:
+    _warn_tls_off(targets, params)
     try:
         registry = build_registry(include_canary=not params["no_canary"])
     except ImportError as error:
@@ -240,3 +286,4 @@ def _verify(targets: list[dict[str, Any]], params: dict[str, Any]) -> None:
     _emit(text, params["output"], params["output_format"], results)
     if not summarize(results)["ok"]:
         sys.exit(1)
+    _exit_strict(results, targets, params)

@@ -34,10 +34,14 @@ SERVER_KEYS = (
     "validate_certs",
     "connect_timeout",
     "timeout",
-    # Install-side keys of the same Ansible variable; verify does not need them.
+    # Install-side keys of the same Ansible variable; verify does not need them (state: absent
+    # leaves the server out, as the verify role does).
     "max_accounts",
     "disabled",
+    "ip_address",
+    "state",
 )
+SERVER_STATES = ("present", "absent")
 
 
 @dataclass
@@ -112,8 +116,12 @@ def _server(path: str, index: int, entry: Any) -> ConfigServer:
             f"unknown key {unknown[0]!r} in {where} of {path}; allowed keys: {', '.join(SERVER_KEYS)}"
         )
     values: dict[str, Any] = {}
-    for key in ("name", "hostname", "username", "password", "ca_path"):
+    for key in ("name", "hostname", "username", "password", "ca_path", "ip_address", "state"):
         values[key] = _text(path, f"{where}.{key}", entry.get(key), required=key in ("hostname",))
+    if values["state"] not in (None, *SERVER_STATES):
+        raise ConfigError(
+            f"{_where(path, where + '.state')} must be present or absent, not {values['state']!r}"
+        )
     for key in ("secure", "validate_certs", "disabled"):
         values[key] = _bool(path, f"{where}.{key}", entry.get(key))
     for key in ("port", "connect_timeout", "timeout", "max_accounts"):

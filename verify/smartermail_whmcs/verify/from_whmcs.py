@@ -3,13 +3,29 @@
 Reads configuration.php, connects to its database, takes every tblservers row of type
 ``smartermail`` and decrypts its password with the tree's cc_encryption_hash — the values WHMCS
 itself will use when it provisions an account.
+
+A row WHMCS could not use either (a hostname the client refuses, no address, a password that does
+not decrypt) does not stop the others: its target carries the problem as a known failure of the
+check it breaks (dns or credentials), so the report shows it as FAIL with the row's name.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.common.hostnames import (
+    HostnameError,
+    normalize_hostname,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.registry import (
+    ADDRESS_CHECK,
+    LOGIN_CHECK,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_server_checks import (
+    EDIT_SERVER,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import (
     read_whmcs_config,
 )
@@ -48,6 +64,8 @@ class WhmcsServer:
     username: str
     password: str
     disabled: bool
+    # check id -> (summary, hint) for what is wrong with the row itself.
+    problems: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def read_whmcs_servers(
@@ -76,28 +94,50 @@ def read_whmcs_servers(
             f"--from-whmcs {root}: tblservers in database {config.db_name!r} has no server of type "
             "'smartermail'; add the server in WHMCS (or run the install playbook) first"
         )
-    servers = []
-    for row in rows:
-        label = f"tblservers id {row['id']} ({row['name']})"
-        try:
-            password = whmcs_decrypt(row["password"], config.cc_encryption_hash)
-        except WhmcsCryptoError as error:
-            raise ConfigError(
-                f"--from-whmcs {root}: the password of {label} cannot be decrypted: {error}"
-            ) from None
-        hostname, port, secure = row_endpoint(row)
-        if not hostname:
-            raise ConfigError(f"--from-whmcs {root}: {label} has neither a hostname nor an IP address")
-        servers.append(
-            WhmcsServer(
-                id=int(row["id"]),
-                name=str(row["name"]),
-                hostname=hostname,
-                port=port,
-                secure=secure,
-                username=str(row["username"]),
-                password=password,
-                disabled=bool(int(row["disabled"] or 0)),
-            )
+    return [_server(row, config.cc_encryption_hash) for row in rows]
+
+
+def _address_problem(label: str, hostname: str, port: int | None) -> str | None:
+    if not hostname:
+        return f"{label} has neither a hostname nor an IP address"
+    try:
+        normalize_hostname(hostname)
+    except HostnameError as error:
+        return f"{label} has the hostname {error.shown}, which {error.reason}"
+    if port is not None and not 1 <= port <= 65535:
+        return f"{label} has the port {port}, which is not a TCP port (1-65535)"
+    return None
+
+
+def _server(row: dict[str, Any], cc_encryption_hash: str) -> WhmcsServer:
+    """One row as a server; what WHMCS could not use either becomes a problem, not an exit."""
+    label = f"tblservers id {row['id']} ({row['name']})"
+    problems: dict[str, tuple[str, str]] = {}
+    try:
+        password = whmcs_decrypt(row["password"], cc_encryption_hash)
+    except WhmcsCryptoError as error:
+        password = ""
+        problems[LOGIN_CHECK] = (
+            f"the password of {label} cannot be decrypted with this tree's cc_encryption_hash: {error}",
+            f"it was written by another WHMCS installation or the cc_encryption_hash changed: {EDIT_SERVER} "
+            "with the sysadmin password",
         )
-    return servers
+    hostname, port, secure = row_endpoint(row)
+    address = _address_problem(label, hostname, port)
+    if address:
+        problems[ADDRESS_CHECK] = (
+            address,
+            f"WHMCS would call this server at that address too: {EDIT_SERVER} "
+            "(Configuration > System Settings > Servers) with a bare host name or IP address",
+        )
+    return WhmcsServer(
+        id=int(row["id"]),
+        name=str(row["name"]),
+        hostname=hostname,
+        port=port,
+        secure=secure,
+        username=str(row["username"]),
+        password=password,
+        disabled=bool(int(row["disabled"] or 0)),
+        problems=problems,
+    )

@@ -24,6 +24,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.regis
     DEFAULT_CANARY_PREFIX,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
+    LOGIN_CHECK,
     VerifySettingsError,
     target_settings,
 )
@@ -69,6 +70,8 @@ class ServerSource:
     values: dict[str, Any]
     whmcs_server_name: str | None = None
     password_sources: list[str] = field(default_factory=list)
+    # check id -> (summary, hint): what is known to be wrong with a --from-whmcs row.
+    known_failures: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _env(environ: Mapping[str, str], name: str) -> str | None:
@@ -145,6 +148,8 @@ def _servers(options: VerifyOptions, environ: Mapping[str, str], config: VerifyC
         )
     sources = []
     for server in config.servers:
+        if server.get("state") == "absent":  # being removed by the install playbook: not verified
+            continue
         entry = dict(server.values)
         entry.update(overrides)
         name = entry.get("name") or entry["hostname"]
@@ -186,7 +191,9 @@ def _whmcs_sources(options: VerifyOptions, php: str) -> list[ServerSource]:
         }
         if options.insecure:
             values["validate_certs"] = False
-        sources.append(ServerSource(row.name, values, whmcs_server_name=row.name))
+        sources.append(
+            ServerSource(row.name, values, whmcs_server_name=row.name, known_failures=dict(row.problems))
+        )
     return sources
 
 
@@ -213,7 +220,7 @@ def _fill_passwords(
     for source in sources:
         if given is not None:
             source.values["password"] = given
-        if source.values.get("password"):
+        if source.values.get("password") or LOGIN_CHECK in source.known_failures:
             continue
         user = source.values.get("username") or "?"
         if prompt is None:
@@ -292,6 +299,7 @@ def resolve_targets(
                     whmcs_web_user=config.whmcs_web_user,
                     whmcs_server_name=source.whmcs_server_name,
                     whmcs_product_name=config.whmcs_product_name,
+                    known_failures=source.known_failures,
                 )
             except VerifySettingsError as error:
                 raise ConfigError(f"server {source.name}: {error}") from None

@@ -43,7 +43,7 @@ def test_target_settings_defaults_and_keys() -> None:
     ("kwargs", "needle"),
     [
         ({"hostname": ""}, "hostname is required"),
-        ({"hostname": "https://mail.example.com"}, "without scheme"),
+        ({"hostname": "https://mail.example.com"}, "includes a scheme"),
         ({"username": ""}, "username is required"),
         ({"password": ""}, "password is required"),
         ({"port": 0}, "port must be"),
@@ -185,6 +185,7 @@ def test_canary_switches(tmp_path: Path) -> None:
         ("smartermail_servers:\n  - {hostname: h, port: [1]}\n", "must be a number"),
         ("smartermail_servers: [\n", "not valid YAML at line"),
         ("whmcs_roots: /one/path\n", "whmcs_roots"),
+        ("smartermail_servers:\n  - {hostname: h, state: gone}\n", "must be present or absent"),
         (
             "smartermail_servers:\n  - {name: x, hostname: h1, username: u}\n  - {name: x, hostname: h2, username: u}\n",
             "share the name 'x'",
@@ -195,6 +196,29 @@ def test_config_file_errors_name_the_file_and_key(tmp_path: Path, text: str, nee
     config = write_config(tmp_path, text)
     with pytest.raises(ConfigError, match=needle):
         resolve(VerifyOptions(config=config), {"SMARTERMAIL_PASSWORD": PW})
+
+
+def test_known_failures_let_the_values_they_stand_for_through() -> None:
+    """A --from-whmcs row with a bad hostname or no password becomes a target whose check fails."""
+    known = {"dns": ("bad hostname", "fix it"), "credentials": ("no password", "store it")}
+    settings = target_settings("mail;x", "", "", port=70000, known_failures=known)
+    assert (settings["hostname"], settings["port"], settings["known_failures"]) == ("mail;x", 70000, known)
+    with pytest.raises(VerifySettingsError, match="holds ';'"):
+        target_settings("mail;x", "admin", PW, known_failures={"credentials": ("no password", "")})
+
+
+def test_the_install_group_vars_serve_as_the_config_file(tmp_path: Path) -> None:
+    """Every key the install roles accept is accepted; a server being removed is not verified."""
+    config = write_config(
+        tmp_path,
+        "smartermail_servers:\n"
+        "  - {name: m1, hostname: h1, username: u, ip_address: 192.0.2.1, max_accounts: 5, disabled: false,\n"
+        "     state: present, validate_certs: true, connect_timeout: 4, timeout: 9}\n"
+        "  - {name: m2, hostname: h2, username: u, state: absent}\n"
+        "smartermail_fail_on_warnings: true\n",
+    )
+    (target,) = resolve(VerifyOptions(config=config), {"SMARTERMAIL_PASSWORD": PW})
+    assert (target["name"], target["connect_timeout"], target["timeout"]) == ("m1", 4.0, 9.0)
 
 
 def test_from_whmcs_refuses_server_flags() -> None:

@@ -52,6 +52,33 @@ def test_warning_meets_a_requirement() -> None:
     assert summarize(results)["ok"] is True
 
 
+def test_a_known_failure_is_reported_without_running_the_check() -> None:
+    """A --from-whmcs row with an unusable address: its dns check fails with the row's sentence."""
+    ran: list[str] = []
+
+    def dns(context: TargetContext) -> Outcome:
+        ran.append(context.name)
+        return Outcome.passed("resolves")
+
+    registry = [
+        CheckSpec("dns", "dns", dns),
+        CheckSpec("port", "port", passing(), requires=("dns",)),
+        CheckSpec("whmcs-version", "whmcs", passing()),
+    ]
+    broken = TargetContext("Bad Host", {"known_failures": {"dns": ("row 7 has a bad hostname", "fix it")}})
+    results = run_checks([broken, TargetContext("Good", {})], registry)
+    assert [(r.target, r.id, r.status) for r in results] == [
+        ("Bad Host", "dns", FAIL),
+        ("Bad Host", "port", SKIP),
+        ("Bad Host", "whmcs-version", PASS),
+        ("Good", "dns", PASS),
+        ("Good", "port", PASS),
+        ("Good", "whmcs-version", PASS),
+    ]
+    assert (results[0].summary, results[0].hint) == ("row 7 has a bad hostname", "fix it")
+    assert ran == ["Good"]
+
+
 def test_independent_checks_and_targets_run_concurrently() -> None:
     def slow(context: TargetContext) -> Outcome:
         time.sleep(0.3)
