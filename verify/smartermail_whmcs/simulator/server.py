@@ -83,6 +83,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"  # what real installs answer with (GUESS for new builds)
     sys_version = ""
     timeout = 60
+    # Headers and body leave in two writes; with Nagle on, a keep-alive client's delayed ACK holds
+    # the body back ~40 ms on every answer.
+    disable_nagle_algorithm = True
     server: SimulatorHTTPServer
 
     # -- connection lifecycle ------------------------------------------------------------------
