@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from smartermail_whmcs.simulator.envelope import ApiError, Call, ok
 from smartermail_whmcs.simulator.lookup import alias_named, current_domain
-from smartermail_whmcs.simulator.names import normalize_local_part, split_email
+from smartermail_whmcs.simulator.names import normalize_local_part
 from smartermail_whmcs.simulator.state import Alias, Domain
-from smartermail_whmcs.simulator.values import bool_value, refuse, text_value
+from smartermail_whmcs.simulator.values import address_list, bool_value, refuse, text_value
 from smartermail_whmcs.simulator.views_accounts import alias_view
 
 NAME_IN_USE = "USER_ADD_ERROR_NAME_IN_USE"
@@ -29,18 +29,7 @@ FLAGS = {
 
 def _targets(value: object, everyone: bool) -> list[str]:
     """Valid addresses, lower-cased, each once; at least one unless the alias reaches every user."""
-    if value is None:
-        value = []
-    if not isinstance(value, list):
-        raise refuse(INVALID_TARGET, "aliasTargetList")
-    targets: list[str] = []
-    for item in value:
-        parts = split_email(item.strip() if isinstance(item, str) else item)
-        if parts is None:
-            raise refuse(INVALID_TARGET, str(item))
-        address = "@".join(parts)
-        if address not in targets:
-            targets.append(address)
+    targets = address_list([] if value is None else value, "aliasTargetList", INVALID_TARGET)
     if not targets and not everyone:
         raise refuse(TARGET_REQUIRED, "aliasTargetList")
     return targets

@@ -9,28 +9,14 @@ from __future__ import annotations
 from smartermail_whmcs.simulator.domain_settings import setting
 from smartermail_whmcs.simulator.envelope import ApiError, Call, ok
 from smartermail_whmcs.simulator.lookup import current_domain, user_in_body, user_named
-from smartermail_whmcs.simulator.names import split_email
 from smartermail_whmcs.simulator.state import Domain, Forwarding, User
-from smartermail_whmcs.simulator.values import bool_value, refuse
+from smartermail_whmcs.simulator.values import address_list, bool_value, refuse
 from smartermail_whmcs.simulator.views_accounts import forward_list_view
 
 SPAM_OPTIONS = ("None", "Delete", "MoveToJunk", "NoProcessing")
 INVALID_ADDRESS = "FORWARD_LIST_ERROR_INVALID_ADDRESS"
 INVALID_SPAM_OPTION = "FORWARD_LIST_ERROR_INVALID_SPAM_OPTION"
 FORWARDING_DISABLED = "MAIL_FORWARDING_DISABLED"
-
-
-def _addresses(value: object) -> list[str]:
-    if not isinstance(value, list):
-        raise refuse(INVALID_ADDRESS, "forwardList")
-    found: list[str] = []
-    for item in value:
-        parts = split_email(item.strip() if isinstance(item, str) else item)
-        if parts is None:
-            raise refuse(INVALID_ADDRESS, str(item))
-        if "@".join(parts) not in found:
-            found.append("@".join(parts))
-    return found
 
 
 def _spam_option(value: object) -> str:
@@ -46,7 +32,9 @@ def _store(domain: Domain, user: User, data: object) -> None:
         raise refuse("INVALID_INPUT", "mailboxForwardList")
     current = user.forwarding
     updated = Forwarding(
-        forward_list=_addresses(data["forwardList"]) if "forwardList" in data else list(current.forward_list),
+        forward_list=address_list(data["forwardList"], "forwardList", INVALID_ADDRESS)
+        if "forwardList" in data
+        else list(current.forward_list),
         keep_recipients=bool_value(data.get("keepRecipients", current.keep_recipients), "keepRecipients"),
         delete_on_forward=bool_value(
             data.get("deleteOnForward", current.delete_on_forward), "deleteOnForward"

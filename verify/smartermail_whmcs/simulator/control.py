@@ -12,7 +12,6 @@ from smartermail_whmcs.simulator.config import (
     check_version,
 )
 from smartermail_whmcs.simulator.faults import rule_from_json
-from smartermail_whmcs.simulator.names import normalize_domain
 from smartermail_whmcs.simulator.state import Domain, State
 
 PREFIX = "/__simulator/"
@@ -92,7 +91,7 @@ def _dispatch(state: State, method: str, sub: str, raw: bytes) -> dict[str, obje
 
 
 def _domain(state: State, name: str) -> Domain:
-    domain = state.domains.get(normalize_domain(name) or name.lower())
+    domain = state.domain_named(name)
     if domain is None:
         raise ControlError(404, f"domain {name!r} does not exist")
     return domain

@@ -12,8 +12,7 @@ ALIAS_NOT_FOUND = "ALIAS_NOT_FOUND"  # GUESS: the real code for an unknown alias
 
 def domain_from_path(call: Call) -> Domain:
     """The domain named by the ``{domain}`` path segment (sysadmin routes)."""
-    raw = call.params.get("domain", "")
-    domain = call.state.domains.get(normalize_domain(raw) or raw.lower())
+    domain = call.state.domain_named(call.params.get("domain", ""))
     if domain is None:
         raise ApiError(404, "DOMAIN_NOT_FOUND")
     return domain

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from smartermail_whmcs.simulator.config import PasswordPolicy, SimulatorConfig
 from smartermail_whmcs.simulator.faults import FaultBook, FaultRule
+from smartermail_whmcs.simulator.names import normalize_domain
 
 ROLE_SYSADMIN = "SysAdmin"
 ROLE_DOMAIN_ADMIN = "DomainAdmin"
@@ -174,6 +175,10 @@ class State:
             self.request_count = 0
             self.login_count = 0
             self.deleted_files_log: list[dict[str, object]] = []
+
+    def domain_named(self, raw: str) -> Domain | None:
+        """The domain a path or a control call names (any case; IDN or punycode)."""
+        return self.domains.get(normalize_domain(raw) or raw.lower())
 
     def name_in_use(self, name: str) -> bool:
         """A domain or a domain alias already answers to this name somewhere on the server."""

@@ -7,6 +7,7 @@ the real server puts there is unknown).
 from __future__ import annotations
 
 from smartermail_whmcs.simulator.envelope import ApiError, json_int
+from smartermail_whmcs.simulator.names import split_email
 
 
 def refuse(message: str, field: str) -> ApiError:
@@ -46,3 +47,17 @@ def text_value(value: object, field: str, message: str = "INVALID_INPUT", limit:
     if not isinstance(value, str) or len(value) > limit:
         raise refuse(message, field)
     return value
+
+
+def address_list(value: object, field: str, message: str) -> list[str]:
+    """A JSON list of e-mail addresses, lower-cased, each once; a bad entry is named in debugInfo."""
+    if not isinstance(value, list):
+        raise refuse(message, field)
+    found: list[str] = []
+    for item in value:
+        parts = split_email(item.strip() if isinstance(item, str) else item)
+        if parts is None:
+            raise refuse(message, str(item))
+        if "@".join(parts) not in found:
+            found.append("@".join(parts))
+    return found
