@@ -99,21 +99,38 @@ def stop(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+@dataclass
+class SimulatorProcess:
+    process: subprocess.Popen[str]
+    url: str
+    port: int
+    start_seconds: float  # from the spawn to the "listening on" line
+
+
 @contextlib.contextmanager
-def simulator(password: str, latency_ms: int = 0) -> Iterator[int]:
-    """``python -m smartermail_whmcs simulator`` on a free port with sysadmin admin:<password>."""
+def simulator_process(password: str, *extra: str) -> Iterator[SimulatorProcess]:
+    """``python -m smartermail_whmcs simulator --port 0 [extra]`` with sysadmin admin:<password>, timed."""
     env = dict(os.environ, SMARTERMAIL_SIMULATOR_SYSADMIN=f"admin:{password}")
-    command = [sys.executable, "-m", "smartermail_whmcs", "simulator", "--port", "0"]
-    command += ["--latency-ms", str(latency_ms)]
+    command = [sys.executable, "-m", "smartermail_whmcs", "simulator", "--port", "0", *extra]
+    started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
+        seconds = time.monotonic() - started
         if not line.startswith(LISTENING_PREFIX):
             raise SystemExit(f"simulator did not start: {line!r}")
-        yield int(line.strip().rsplit(":", 1)[1])
+        url = line[len(LISTENING_PREFIX) :].strip()
+        yield SimulatorProcess(process, url, int(url.rsplit(":", 1)[1]), seconds)
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def simulator(password: str, latency_ms: int = 0) -> Iterator[int]:
+    """A simulator on a free port with sysadmin admin:<password>; yields the port."""
+    with simulator_process(password, "--latency-ms", str(latency_ms)) as running:
+        yield running.port
 
 
 def new_password() -> str:

@@ -1,6 +1,6 @@
 """Benchmark: whmcs_module_files vs ansible.builtin.copy of the same 40-file module tree.
 
-    python bench/module_install.py [--extra-files 30]
+    python bench/module_install.py [--extra-files N]   (default: up to 40 files in all)
 
 One run of this script measures, for each connection (SSH with pipelining on — the setting that
 helps ansible.builtin.copy most —, with --pipelining-off also SSH without it, Ansible's default,
@@ -49,8 +49,15 @@ class Pair:
         return self.copy / self.ours
 
 
+TREE_FILES = 40
+
+
+def fixture_file_count() -> int:
+    return sum(1 for path in FIXTURE_MODULE.rglob("*") if path.is_file())
+
+
 def make_tree(work: Path, extra_files: int) -> Path:
-    """The fixture module (10 files) plus generated lib/template/lang/asset files in nested folders."""
+    """The fixture module plus generated lib/template/lang/asset files in nested folders."""
     src = work / "src" / "smartermail"
     shutil.copytree(FIXTURE_MODULE, src)
     for number in range(extra_files):
@@ -171,7 +178,10 @@ def line(label: str, phase: str, pair: Pair) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--extra-files", type=int, default=30, help="generated files added to the 10 of the fixture"
+        "--extra-files",
+        type=int,
+        default=max(0, TREE_FILES - fixture_file_count()),
+        help=f"generated files added to the fixture module's (default: {TREE_FILES} files in all)",
     )
     parser.add_argument(
         "--pipelining-off",

@@ -1,30 +1,47 @@
-"""The ``smartermail-whmcs`` command line: one group, one sub-command per file."""
+"""The ``smartermail-whmcs`` command line: one group, one sub-command per file.
+
+Each sub-command is imported only when it runs (or when help lists it), so a command starts
+without loading the others: ``simulator`` would otherwise pay for Ansible, PyMySQL and Jinja at
+every start.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from smartermail_whmcs import __version__
-from smartermail_whmcs.billing.cli import billing_command
-from smartermail_whmcs.demo.cli import demo_command
-from smartermail_whmcs.deploy.cli import deploy_command
-from smartermail_whmcs.sandbox.cli import sandbox_group
-from smartermail_whmcs.simulator.cli import simulator_command
-from smartermail_whmcs.verify.cli import verify_command
+
+# name -> (module under smartermail_whmcs, attribute) of the click command.
+COMMANDS = {
+    "simulator": ("simulator.cli", "simulator_command"),
+    "sandbox": ("sandbox.cli", "sandbox_group"),
+    "demo": ("demo.cli", "demo_command"),
+    "verify": ("verify.cli", "verify_command"),
+    "billing": ("billing.cli", "billing_command"),
+    "deploy": ("deploy.cli", "deploy_command"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module_name, attribute = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module("smartermail_whmcs." + module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="smartermail-whmcs")
 def cli() -> None:
     """Install and verify the Astral 360 SmarterMail WHMCS module across WHMCS hosts."""
-
-
-cli.add_command(simulator_command)
-cli.add_command(sandbox_group)
-cli.add_command(demo_command)
-cli.add_command(verify_command)
-cli.add_command(billing_command)
-cli.add_command(deploy_command)
 
 
 def main() -> int:

@@ -224,10 +224,20 @@ def refusal(call: Call, status: int, code: Optional[str]) -> SmarterMailError:
             status=status,
             code=code,
         )
+    reason = "see the SmarterMail code for the reason" if code else "SmarterMail gave no reason code"
+    if 200 <= status < 300:
+        # The status alone says success (the Astral 360 module would take it as one); the body does not.
+        return call.error(
+            SmarterMailRequestError,
+            "%s refused to %s: it answered HTTP %d but with success: false%s, so the call failed although "
+            "the status says OK; %s." % (where, call.action, status, shown, reason),
+            status=status,
+            code=code,
+        )
     return call.error(
         SmarterMailRequestError,
-        "%s refused to %s (HTTP %d%s): see the SmarterMail code for the reason."
-        % (where, call.action, status, "" if not code else ", " + code),
+        "%s refused to %s (HTTP %d%s): %s."
+        % (where, call.action, status, "" if not code else ", " + code, reason),
         status=status,
         code=code,
     )

@@ -1,4 +1,4 @@
-"""Injected server faults (API off, HTTP 500, hang, reset, broken JSON) seen through the client."""
+"""Injected server faults (API off, HTTP 500, hang, reset, broken JSON, 200 with success:false) seen through the client."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailApiUnavailableError,
+    SmarterMailConflictError,
     SmarterMailConnectError,
     SmarterMailProtocolError,
+    SmarterMailRequestError,
     SmarterMailServerError,
     SmarterMailTimeoutError,
 )
@@ -113,3 +115,27 @@ def test_latency_below_the_timeout_is_fine() -> None:
             started = time.monotonic()
             assert client.about()["version"]
             assert time.monotonic() - started >= 0.3
+
+
+def test_http_200_with_success_false_is_a_failure_and_the_error_says_so(sim: Any) -> None:
+    inject(sim, "success-false", path="domains$", count=1)
+    with client_for(sim) as client:
+        with pytest.raises(SmarterMailRequestError) as caught:
+            client.list_domains()
+        assert client.list_domains() == []  # the fault fired once; the session survived
+    assert caught.value.status == 200 and caught.value.code == "SIMULATED_FAILURE"
+    assert "answered HTTP 200 but with success: false (SIMULATED_FAILURE)" in str(caught.value)
+    assert "the call failed although the status says OK" in str(caught.value)
+
+
+def test_http_200_with_success_false_keeps_the_typed_meaning_of_its_code(sim: Any) -> None:
+    inject(sim, "success-false", path="domain-put$", message="DOMAIN_ADD_ERROR_NAME_IN_USE")
+    with client_for(sim) as client, pytest.raises(SmarterMailConflictError) as caught:
+        client.add_domain(
+            "taken.test",
+            path="C:\\Domains\\taken.test",
+            admin_username="abcdefghij",
+            admin_password="Xx-1234567",
+        )
+    assert caught.value.status == 200
+    assert sim.state()["domains"] == []  # nothing was created

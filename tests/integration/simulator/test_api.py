@@ -8,42 +8,19 @@ from typing import Any
 import httpx
 import pytest
 from fixtures.simulator import RunningSimulator
+from fixtures.simulator_api import (
+    DA,
+    HIDDEN_PASSWORD,
+    LOGIN,
+    SA,
+    bearer,
+    create_domain,
+    domain_put_body,
+    impersonate,
+    login,
+)
 
-LOGIN = "/api/v1/auth/authenticate-user"
-SA = "/api/v1/settings/sysadmin/"
-DA = "/api/v1/settings/domain/"
-ADMIN_PASSWORD = "admin"  # the simulator's default sysadmin admin:admin
-HIDDEN_PASSWORD = "S3cret-pass-24chars!!xx"
 ISO_7 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$")
-
-
-def login(client: httpx.Client, username: str = "admin", password: str = ADMIN_PASSWORD) -> dict[str, Any]:
-    response = client.post(LOGIN, json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def domain_put_body(name: str, admin: str = "hiddenadm", password: str = HIDDEN_PASSWORD) -> dict[str, Any]:
-    return {
-        "adminUsername": admin,
-        "adminPassword": password,
-        "deliverLocallyForExternalDomain": False,
-        "domainLocation": 0,
-        "domainLocationAddress": "",
-        "domainData": {
-            "name": name,
-            "path": f"C:\\SmarterMail\\Domains\\{name}",
-            "hostname": f"mail.{name}",
-            "userLimit": 5,
-            "maxSize": 0,
-            "aliasLimit": 0,
-            "listLimit": 0,
-        },
-    }
 
 
 @pytest.fixture
@@ -55,17 +32,6 @@ def client(simulator: RunningSimulator) -> Any:
 @pytest.fixture
 def sa(client: httpx.Client) -> dict[str, str]:
     return bearer(login(client)["accessToken"])
-
-
-def create_domain(client: httpx.Client, sa: dict[str, str], name: str = "example.test") -> None:
-    response = client.post(SA + "domain-put", json=domain_put_body(name), headers=sa)
-    assert response.json() == {"success": True, "resultCode": 200}
-
-
-def impersonate(client: httpx.Client, sa: dict[str, str], name: str = "example.test") -> dict[str, str]:
-    response = client.post(SA + f"manage-domain/{name}", json=[], headers=sa)  # PHP sends [] for {}
-    assert response.status_code == 200, response.text
-    return bearer(response.json()["impersonateAccessToken"])
 
 
 # -- unauthenticated ---------------------------------------------------------------------------
@@ -152,7 +118,7 @@ def test_module_lifecycle(simulator: RunningSimulator, client: httpx.Client, sa:
         "enableSmtpAccounts": False,
         "enableActiveSyncAccountManagement": True,
         "enableMapiEwsAccountManagement": False,
-        "outgoingIP": "default",
+        "outgoingIP": "",  # the module turns its option value "default" into ""
     }
     put = client.post(SA + "domain-settings/example.test", json={"domainSettings": settings}, headers=sa)
     assert put.json() == {"success": True, "resultCode": 200}

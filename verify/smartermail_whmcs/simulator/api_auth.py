@@ -97,6 +97,7 @@ def authenticate_user(call: Call) -> dict[str, object]:
             raise _refuse_login(call, "ACCOUNT_DISABLED")
         role = ROLE_DOMAIN_ADMIN if account.is_domain_admin else ROLE_USER
         shown = email = f"{account.user_name}@{domain.name}"
+        account.last_login = time.time()
     state.login_count += 1
     step_message = _login_step(config, role, name)
     if step_message is not None:

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from smartermail_whmcs.simulator.api_auth import edition_of, session_fields
-from smartermail_whmcs.simulator.envelope import ApiError, Call, json_int, ok
+from smartermail_whmcs.simulator.api_auth import edition_of
+from smartermail_whmcs.simulator.api_users import users_listing
+from smartermail_whmcs.simulator.domain_settings import apply_settings, outgoing_ip
+from smartermail_whmcs.simulator.envelope import ApiError, Call, ok
+from smartermail_whmcs.simulator.lookup import domain_from_path
 from smartermail_whmcs.simulator.names import normalize_domain, normalize_local_part
-from smartermail_whmcs.simulator.state import ROLE_DOMAIN_ADMIN, Domain, User
-from smartermail_whmcs.simulator.views import (
-    BOOL_SETTINGS,
-    SETTING_FIELDS,
-    STR_SETTINGS,
-    domain_data,
-    domain_settings,
-    list_user,
-)
+from smartermail_whmcs.simulator.state import Domain, User
+from smartermail_whmcs.simulator.values import bool_value, int_value
+from smartermail_whmcs.simulator.views import domain_data, domain_settings
 
 # GUESS: the real code for "license domain limit reached" is unknown.
 LICENSE_LIMIT_MESSAGE = "DOMAIN_ADD_ERROR_LICENSE_LIMIT"
-
-
-def find_domain(call: Call, status: int = 404) -> Domain:
-    name = normalize_domain(call.params.get("domain", "")) or call.params.get("domain", "").lower()
-    domain = call.state.domains.get(name)
-    if domain is None:
-        raise ApiError(status, "DOMAIN_NOT_FOUND")
-    return domain
+INVALID_VALUE = "DOMAIN_ADD_ERROR_INVALID_VALUE"
 
 
 def list_domains(call: Call) -> dict[str, object]:
@@ -36,29 +26,7 @@ def domain_names(call: Call) -> dict[str, object]:
 
 
 def get_domain(call: Call) -> dict[str, object]:
-    return ok(domainData=domain_data(find_domain(call)))
-
-
-def _int_field(data: dict[str, object], key: str, message: str) -> int:
-    value = data.get(key, 0)
-    if value is None or value == "":
-        return 0
-    if isinstance(value, bool):
-        raise ApiError(400, message)
-    try:
-        number = json_int(value)
-    except (TypeError, ValueError):
-        raise ApiError(400, message) from None
-    if number < -1:
-        raise ApiError(400, message)
-    return number
-
-
-def _bool_value(value: object) -> bool:
-    # SCP sends "True"/"False" strings; accept them like the real (lenient) binder.
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "on")
-    return bool(value)
+    return ok(domainData=domain_data(domain_from_path(call)))
 
 
 def domain_put(call: Call) -> dict[str, object]:
@@ -70,7 +38,7 @@ def domain_put(call: Call) -> dict[str, object]:
     if name is None:
         raise ApiError(400, "DOMAIN_ADD_ERROR_INVALID_NAME")
     state = call.state
-    if name in state.domains:
+    if state.name_in_use(name):
         raise ApiError(400, "DOMAIN_ADD_ERROR_NAME_IN_USE")
     admin_name, admin_password = body.get("adminUsername"), body.get("adminPassword")
     if not admin_name or not admin_password:
@@ -81,78 +49,36 @@ def domain_put(call: Call) -> dict[str, object]:
     limit = state.runtime.max_domains
     if limit is not None and len(state.domains) >= limit:
         raise ApiError(400, LICENSE_LIMIT_MESSAGE)
-    bad = "DOMAIN_ADD_ERROR_INVALID_VALUE"
     path = data.get("path") or f"C:\\SmarterMail\\Domains\\{name}"
     hostname = data.get("hostname") or f"mail.{name}"
     domain = Domain(
         name=name,
         path=str(path),
         hostname=str(hostname),
-        is_enabled=_bool_value(data.get("isEnabled", True)),
-        user_limit=_int_field(data, "userLimit", bad),
-        max_size=_int_field(data, "maxSize", bad),
-        alias_limit=_int_field(data, "aliasLimit", bad),
-        list_limit=_int_field(data, "listLimit", bad),
+        is_enabled=bool_value(data.get("isEnabled", True), "isEnabled", INVALID_VALUE),
+        user_limit=int_value(data.get("userLimit"), "userLimit", INVALID_VALUE),
+        max_size=int_value(data.get("maxSize"), "maxSize", INVALID_VALUE),
+        alias_limit=int_value(data.get("aliasLimit"), "aliasLimit", INVALID_VALUE),
+        list_limit=int_value(data.get("listLimit"), "listLimit", INVALID_VALUE),
     )
-    if data.get("outgoingIP"):
-        domain.settings["outgoingIP"] = str(data["outgoingIP"])
+    if data.get("outgoingIP"):  # WGS sends it here; the module sends it with domain-settings
+        domain.settings["outgoingIP"] = outgoing_ip(data["outgoingIP"])
     domain.users[local] = User(local, admin_password, is_domain_admin=True, is_primary_admin=True)
     state.domains[name] = domain
     return ok()
 
 
 def get_domain_settings(call: Call) -> dict[str, object]:
-    return ok(domainSettings=domain_settings(find_domain(call)))
-
-
-def apply_settings(domain: Domain, settings: dict[str, object], protected: bool = False) -> None:
-    """Merge the given keys; ``protected`` (domain-admin side) ignores limits and isEnabled."""
-    for key, value in settings.items():
-        attr = SETTING_FIELDS.get(key)
-        if attr is None:
-            if key != "mainDomainAdmin":
-                domain.settings[key] = value
-            continue
-        if protected:
-            continue  # GUESS: a domain admin cannot lift its own limits or re-enable its domain
-        if attr in BOOL_SETTINGS:
-            setattr(domain, attr, _bool_value(value))
-        elif attr in STR_SETTINGS:
-            if not isinstance(value, str) or not value:
-                raise ApiError(400, "INVALID_INPUT")
-            setattr(domain, attr, value)
-        else:
-            setattr(domain, attr, _int_field({key: value}, key, "INVALID_INPUT"))
+    return ok(domainSettings=domain_settings(domain_from_path(call)))
 
 
 def post_domain_settings(call: Call) -> dict[str, object]:
-    domain = find_domain(call)
-    settings = call.obj().get("domainSettings")
-    if not isinstance(settings, dict):
-        raise ApiError(400, "INVALID_INPUT")
-    apply_settings(domain, settings)
+    apply_settings(domain_from_path(call), call.obj().get("domainSettings"), sysadmin=True)
     return ok()
 
 
-def manage_domain(call: Call) -> dict[str, object]:
-    domain = find_domain(call)
-    admin = domain.primary_admin()
-    if admin is None:
-        raise ApiError(400, "INVALID_PERMISSIONS")
-    email = f"{admin.user_name}@{domain.name}"
-    session = call.state.new_session(email, ROLE_DOMAIN_ADMIN, domain.name, impersonating=True)
-    fields = session_fields(session)
-    return ok(
-        impersonateAccessToken=fields["accessToken"],
-        impersonateRefreshToken=fields["refreshToken"],
-        impersonateAccessTokenExpiration=fields["accessTokenExpiration"],
-        username=admin.user_name,
-        email=email,
-    )
-
-
 def domain_delete(call: Call) -> dict[str, object]:
-    domain = find_domain(call)
+    domain = domain_from_path(call)
     call.state.domains.pop(domain.name)
     call.state.drop_domain_sessions(domain.name)
     call.state.deleted_files_log.append(
@@ -162,10 +88,7 @@ def domain_delete(call: Call) -> dict[str, object]:
 
 
 def sysadmin_list_users(call: Call) -> dict[str, object]:
-    domain = find_domain(call)
-    return ok(
-        userData=[list_user(domain, u) for u in sorted(domain.users.values(), key=lambda u: u.user_name)]
-    )
+    return users_listing(domain_from_path(call))
 
 
 def system_info(call: Call) -> dict[str, object]:

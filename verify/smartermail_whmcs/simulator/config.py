@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 # Faults a whole process can be started with (--fault); the control API accepts more.
-STARTUP_FAULTS = ("api-disabled", "http-500", "timeout", "reset")
+STARTUP_FAULTS = ("api-disabled", "http-500", "timeout", "reset", "success-false")
 CONTROL_FAULTS = (*STARTUP_FAULTS, "malformed-json", "expired-token")
 LOGIN_FAILURE_STYLES = ("401", "200")
 DEFAULT_VERSION = "100.0.9504"
@@ -17,6 +17,41 @@ _ACCOUNT_NAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,200}$")
 
 class ConfigValueError(ValueError):
     """A configuration value is out of range; the message names the setting and the rule."""
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """The server's password requirements (SmarterMail help: Security > Password Requirements).
+
+    The rules are documented; the defaults a fresh server ships with are not (GUESS).
+    """
+
+    min_length: int = 8
+    require_number: bool = True
+    require_capital: bool = True
+    require_lower: bool = True
+    require_symbol: bool = False
+    not_username: bool = True
+
+    def merged(self, changes: object) -> PasswordPolicy:
+        """A copy with the given fields changed; ConfigValueError names a bad field or value."""
+        if not isinstance(changes, dict):
+            raise ConfigValueError("password_policy must be a JSON object")
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ConfigValueError(
+                f"unknown password_policy field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+            )
+        for name, value in changes.items():
+            if name == "min_length":
+                check_non_negative_int("password_policy.min_length", value)
+            elif not isinstance(value, bool):
+                raise ConfigValueError(f"password_policy.{name} must be true or false, got {value!r}")
+        return replace(self, **changes)
+
+    def describe(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def parse_account(text: str) -> tuple[str, str]:
@@ -76,6 +111,7 @@ class SimulatorConfig:
     refresh_ttl: int = 7 * 24 * 3600
     max_domains: int | None = None
     login_failure_style: str = "401"
+    password_policy: PasswordPolicy = PasswordPolicy()
     faults: tuple[str, ...] = ()
     log_requests: bool = False
 

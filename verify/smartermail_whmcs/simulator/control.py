@@ -12,12 +12,12 @@ from smartermail_whmcs.simulator.config import (
     check_version,
 )
 from smartermail_whmcs.simulator.faults import rule_from_json
-from smartermail_whmcs.simulator.names import normalize_domain
-from smartermail_whmcs.simulator.state import State
+from smartermail_whmcs.simulator.state import Domain, State
 
 PREFIX = "/__simulator/"
 _USAGE_RE = re.compile(r"^domains/(?P<domain>[^/]+)/usage$")
-CONFIG_KEYS = ("version", "max_domains", "latency_ms", "login_failure_style", "token_ttl")
+_MAILBOX_USAGE_RE = re.compile(r"^domains/(?P<domain>[^/]+)/users/(?P<user>[^/]+)/usage$")
+CONFIG_KEYS = ("version", "max_domains", "latency_ms", "login_failure_style", "token_ttl", "password_policy")
 
 
 class ControlError(Exception):
@@ -82,18 +82,44 @@ def _dispatch(state: State, method: str, sub: str, raw: bytes) -> dict[str, obje
     match = _USAGE_RE.match(sub)
     if match and method == "POST":
         return _set_usage(state, match.group("domain"), _object(raw))
+    match = _MAILBOX_USAGE_RE.match(sub)
+    if match and method == "POST":
+        return _set_mailbox_usage(state, match.group("domain"), match.group("user"), _object(raw))
     if sub == "config" and method == "POST":
         return _set_config(state, _object(raw))
     raise ControlError(404, f"no control endpoint {method} {PREFIX}{sub}")
 
 
-def _set_usage(state: State, name: str, body: dict[str, object]) -> dict[str, object]:
-    domain = state.domains.get(normalize_domain(name) or name.lower())
+def _domain(state: State, name: str) -> Domain:
+    domain = state.domain_named(name)
     if domain is None:
         raise ControlError(404, f"domain {name!r} does not exist")
-    value = check_non_negative_int("bytes", body.get("bytes"))
-    domain.disk_usage = int(value or 0)
+    return domain
+
+
+def _set_usage(state: State, name: str, body: dict[str, object]) -> dict[str, object]:
+    """The domain's total size; what its mailboxes hold is part of it."""
+    domain = _domain(state, name)
+    total = int(check_non_negative_int("bytes", body.get("bytes")) or 0)
+    in_mailboxes = domain.disk_usage - domain.other_bytes
+    if total < in_mailboxes:
+        raise ControlError(
+            400, f"bytes {total} is less than the {in_mailboxes} bytes {domain.name}'s mailboxes already hold"
+        )
+    domain.other_bytes = total - in_mailboxes
     return _done(domain=domain.name, diskUsage=domain.disk_usage)
+
+
+def _set_mailbox_usage(state: State, name: str, user_name: str, body: dict[str, object]) -> dict[str, object]:
+    """One mailbox's size; the domain's size follows."""
+    domain = _domain(state, name)
+    user = domain.users.get(user_name.lower().partition("@")[0])
+    if user is None:
+        raise ControlError(404, f"{domain.name} has no mailbox {user_name!r}")
+    user.mailbox_size = int(check_non_negative_int("bytes", body.get("bytes")) or 0)
+    return _done(
+        domain=domain.name, user=user.user_name, bytes=user.mailbox_size, diskUsage=domain.disk_usage
+    )
 
 
 def _set_config(state: State, body: dict[str, object]) -> dict[str, object]:
@@ -115,9 +141,11 @@ def _set_config(state: State, body: dict[str, object]) -> dict[str, object]:
     ttl = check_non_negative_int("token_ttl", body["token_ttl"]) if "token_ttl" in body else None
     if ttl is not None and ttl < 1:
         raise ControlError(400, "token_ttl must be at least 1 second")
+    policy = runtime.password_policy.merged(body["password_policy"]) if "password_policy" in body else None
     runtime.version = version
     runtime.max_domains = max_domains
     runtime.latency_ms = runtime.latency_ms if latency is None else latency
     runtime.login_failure_style = style or runtime.login_failure_style
     runtime.token_ttl = ttl or runtime.token_ttl
+    runtime.password_policy = policy or runtime.password_policy
     return _done(config=state.snapshot()["config"])

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from smartermail_whmcs.simulator.config import CONTROL_FAULTS, ConfigValueError
 
+# success-false: HTTP 200 whose body says success:false with this code (unless the rule names one).
+SUCCESS_FALSE_MESSAGE = "SIMULATED_FAILURE"
+_MESSAGE_RE = re.compile(r"^[A-Za-z0-9_.:|-]{1,200}$")
+
 
 @dataclass
 class FaultRule:
@@ -18,6 +22,7 @@ class FaultRule:
     after: int = 0
     count: int | None = None
     body: str = "json"  # http-500 only: "json" or "html"
+    message: str = SUCCESS_FALSE_MESSAGE  # success-false only: the answer's message code
     seen: int = field(default=0)
     fired: int = field(default=0)
 
@@ -43,6 +48,7 @@ class FaultRule:
             "after": self.after,
             "count": self.count,
             "body": self.body,
+            "message": self.message,
             "seen": self.seen,
             "fired": self.fired,
         }
@@ -52,7 +58,7 @@ def rule_from_json(data: object) -> FaultRule:
     """Build a rule from the control API body; ConfigValueError names the bad field."""
     if not isinstance(data, dict):
         raise ConfigValueError("fault body must be a JSON object")
-    unknown = set(data) - {"fault", "path", "method", "after", "count", "body"}
+    unknown = set(data) - {"fault", "path", "method", "after", "count", "body", "message"}
     if unknown:
         raise ConfigValueError(f"unknown field(s) {', '.join(sorted(unknown))}")
     fault = data.get("fault")
@@ -79,7 +85,12 @@ def rule_from_json(data: object) -> FaultRule:
     body = data.get("body", "json")
     if body not in ("json", "html"):
         raise ConfigValueError(f"body must be json or html, got {body!r}")
-    return FaultRule(fault, pattern, method.upper() if method else None, after, count, body)
+    message = data.get("message", SUCCESS_FALSE_MESSAGE)
+    if not isinstance(message, str) or not _MESSAGE_RE.match(message):
+        raise ConfigValueError(
+            f"message must be a code of 1-200 letters, digits and _ . : | -, got {message!r}"
+        )
+    return FaultRule(fault, pattern, method.upper() if method else None, after, count, body, message)
 
 
 class FaultBook:

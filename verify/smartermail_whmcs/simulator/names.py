@@ -1,7 +1,8 @@
-"""Validation of domain names and mailbox names as the simulator models it."""
+"""Validation of domain names, mailbox names, addresses and IP literals as the simulator models it."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -36,3 +37,23 @@ def normalize_local_part(name: object) -> str | None:
     if ".." in text or not _LOCAL_RE.match(text):
         return None
     return text
+
+
+def split_email(address: object) -> tuple[str, str] | None:
+    """(mailbox name, domain) of a valid address, both lower-case, else None."""
+    if not isinstance(address, str) or address.count("@") != 1:
+        return None
+    local_text, _, domain_text = address.partition("@")
+    local, domain = normalize_local_part(local_text), normalize_domain(domain_text)
+    if local is None or domain is None:
+        return None
+    return local, domain
+
+
+def is_ip_address(text: str) -> bool:
+    """An IPv4 or IPv6 literal (what an outgoing IP must be)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -8,14 +8,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from smartermail_whmcs.simulator import api_auth, api_domain, api_sysadmin
+from smartermail_whmcs.simulator import (
+    api_aliases,
+    api_auth,
+    api_dkim,
+    api_domain,
+    api_domain_aliases,
+    api_forwarding,
+    api_impersonation,
+    api_protocols,
+    api_sysadmin,
+    api_users,
+)
 from smartermail_whmcs.simulator.envelope import ApiError, Call
-from smartermail_whmcs.simulator.state import ROLE_DOMAIN_ADMIN, ROLE_SYSADMIN
+from smartermail_whmcs.simulator.state import ROLE_DOMAIN_ADMIN, ROLE_SYSADMIN, ROLE_USER
 
-NONE, ANY, SYSADMIN, DOMAIN = "none", "any", "sysadmin", "domain"
+# Who may call a route: anyone, any session, a sysadmin, a domain admin (the domain comes from the
+# token), or a mailbox acting as itself (its own login or an impersonation token).
+NONE, ANY, SYSADMIN, DOMAIN, MAILBOX = "none", "any", "sysadmin", "domain", "mailbox"
 Handler = Callable[[Call], dict[str, object]]
 _SEG = r"(?P<domain>[^/]+)"
+_NAME = r"(?P<name>[^/]+)"
 _BOOL = r"(?:/(?P<force>true|false))?"
+_PROTOCOL = r"(?P<protocol>active-sync|mapi-ews)"
 
 
 @dataclass(frozen=True)
@@ -39,31 +54,80 @@ ROUTES: tuple[Route, ...] = (
     _r("POST", "auth/refresh-token", NONE, api_auth.refresh_token),
     _r("POST", "auth/logout-user", ANY, api_auth.logout_user),
     _r("POST", "auth/retrieve-login-token", SYSADMIN, api_auth.retrieve_login_token),
+    # sysadmin: domains
     _r("GET", SA + "domains", SYSADMIN, api_sysadmin.list_domains),
     _r("GET", SA + "domain-names", SYSADMIN, api_sysadmin.domain_names),
     _r("GET", SA + "domain/" + _SEG, SYSADMIN, api_sysadmin.get_domain),
     _r("POST", SA + "domain-put", SYSADMIN, api_sysadmin.domain_put),
     _r("GET", SA + "domain-settings/" + _SEG, SYSADMIN, api_sysadmin.get_domain_settings),
     _r("POST", SA + "domain-settings/" + _SEG, SYSADMIN, api_sysadmin.post_domain_settings),
-    _r("POST", SA + "manage-domain/" + _SEG, SYSADMIN, api_sysadmin.manage_domain),
     _r("POST", SA + "domain-delete/" + _SEG + "/(?P<files>true|false)", SYSADMIN, api_sysadmin.domain_delete),
     _r("GET", SA + "list-users/" + _SEG, SYSADMIN, api_sysadmin.sysadmin_list_users),
     _r("GET", SA + "(?:system-info|sysadmin-info|server-settings)", SYSADMIN, api_sysadmin.system_info),
-    _r("GET", DA + "list-users", DOMAIN, api_domain.list_users),
+    # impersonation
+    _r("POST", SA + "manage-domain/" + _SEG, SYSADMIN, api_impersonation.manage_domain),
+    _r(
+        "POST",
+        SA + "(?:manage-user|impersonate-user)/(?P<user>[^/]+)",
+        SYSADMIN,
+        api_impersonation.sysadmin_impersonate_user,
+    ),
+    _r(
+        "POST",
+        SA + "manage-user/(?P<user>[^/]+)/" + _SEG,
+        SYSADMIN,
+        api_impersonation.sysadmin_impersonate_user,
+    ),
+    _r(
+        "POST",
+        DA + "(?:impersonate-user|manage-user)(?:/(?P<user>[^/]+))?",
+        DOMAIN,
+        api_impersonation.impersonate_user,
+    ),
+    # domain admin: the domain
     _r("GET", DA + "data", DOMAIN, api_domain.get_data),
     _r("GET", DA + "domain", DOMAIN, api_domain.get_settings),
     _r("POST", DA + "domain", DOMAIN, api_domain.post_settings),
-    _r("POST", DA + "account-list-search", DOMAIN, api_domain.account_list_search),
-    _r("POST", DA + "user-put", DOMAIN, api_domain.user_put),
-    _r("POST", DA + "get-user", DOMAIN, api_domain.get_user),
-    _r("POST", DA + "account-list-delete", DOMAIN, api_domain.account_list_delete),
-    _r("GET", DA + "dkim-settings", DOMAIN, api_domain.dkim_settings),
-    _r("GET", DA + "dkim", DOMAIN, api_domain.dkim_get),
-    _r("POST", DA + "dkim-enable" + _BOOL, DOMAIN, api_domain.dkim_enable),
-    _r("POST", DA + "dkim-disable", DOMAIN, api_domain.dkim_disable),
-    _r("POST", DA + "dkim-create-rollover/(?P<size>[0-9]{1,5})", DOMAIN, api_domain.dkim_create_rollover),
-    _r("POST", DA + "dkim-verify-rollover" + _BOOL, DOMAIN, api_domain.dkim_verify_rollover),
-    _r("POST", DA + "dkim-delete-rollover", DOMAIN, api_domain.dkim_delete_rollover),
+    # domain admin: users
+    _r("GET", DA + "list-users", DOMAIN, api_users.list_users),
+    _r("POST", DA + "account-list-search", DOMAIN, api_users.account_list_search),
+    _r("POST", DA + "account-search-quick", DOMAIN, api_users.account_search_quick),
+    _r("POST", DA + "get-user", DOMAIN, api_users.get_user),
+    _r("POST", DA + "get-user-mail", DOMAIN, api_users.get_user_mail),
+    _r("POST", DA + "user-put", DOMAIN, api_users.user_put),
+    _r("POST", DA + "post-user", DOMAIN, api_users.post_user),
+    _r("POST", DA + "account-list-delete", DOMAIN, api_users.account_list_delete),
+    # domain admin: aliases
+    _r("GET", DA + "alias/" + _NAME, DOMAIN, api_aliases.get_alias),
+    _r("POST", DA + "alias-put", DOMAIN, api_aliases.alias_put),
+    _r("POST", DA + "alias", DOMAIN, api_aliases.alias_update),
+    _r("POST", DA + "alias-delete/" + _NAME, DOMAIN, api_aliases.alias_delete),
+    # domain admin: ActiveSync and MAPI/EWS
+    _r("GET", DA + _PROTOCOL + "-mailboxes", DOMAIN, api_protocols.list_mailboxes),
+    _r("POST", DA + _PROTOCOL + "-mailboxes-patch", DOMAIN, api_protocols.patch_mailboxes),
+    # forwarding
+    _r("POST", DA + "get-mailbox-forward-list", DOMAIN, api_forwarding.get_forward_list),
+    _r("GET", DA + "mailbox-forward-list/(?P<email>[^/]+)", DOMAIN, api_forwarding.get_forward_list_by_path),
+    _r("POST", DA + "post-mailbox-forward-list", DOMAIN, api_forwarding.post_forward_list),
+    _r("GET", "settings/mailbox-forward-list", MAILBOX, api_forwarding.get_own_forward_list),
+    _r("POST", "settings/mailbox-forward-list", MAILBOX, api_forwarding.post_own_forward_list),
+    # domain admin: domain aliases
+    _r("GET", DA + "domain-aliases", DOMAIN, api_domain_aliases.list_domain_aliases),
+    _r(
+        "POST",
+        DA + "domain-alias-put/" + _NAME + "(?:/(?P<check>true|false))?",
+        DOMAIN,
+        api_domain_aliases.add_domain_alias,
+    ),
+    _r("POST", DA + "domain-alias-delete/" + _NAME, DOMAIN, api_domain_aliases.delete_domain_alias),
+    # domain admin: DKIM
+    _r("GET", DA + "dkim-settings", DOMAIN, api_dkim.dkim_settings),
+    _r("GET", DA + "dkim", DOMAIN, api_dkim.dkim_get),
+    _r("POST", DA + "dkim-enable" + _BOOL, DOMAIN, api_dkim.dkim_enable),
+    _r("POST", DA + "dkim-disable", DOMAIN, api_dkim.dkim_disable),
+    _r("POST", DA + "dkim-create-rollover/(?P<size>[0-9]{1,5})", DOMAIN, api_dkim.dkim_create_rollover),
+    _r("POST", DA + "dkim-verify-rollover" + _BOOL, DOMAIN, api_dkim.dkim_verify_rollover),
+    _r("POST", DA + "dkim-delete-rollover", DOMAIN, api_dkim.dkim_delete_rollover),
 )
 
 
@@ -125,3 +189,7 @@ def authorize(call: Call, route: Route) -> None:
             call.extras["domain"] = call.headers["x-smartermaildomain"].strip().lower()
         else:
             raise ApiError(403, "ACCESS_DENIED")
+    if route.auth == MAILBOX:
+        if session.role not in (ROLE_DOMAIN_ADMIN, ROLE_USER) or not session.domain:
+            raise ApiError(403, "ACCESS_DENIED")
+        call.extras["domain"] = session.domain

@@ -83,6 +83,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"  # what real installs answer with (GUESS for new builds)
     sys_version = ""
     timeout = 60
+    # Headers and body leave in two writes; with Nagle on, a keep-alive client's delayed ACK holds
+    # the body back ~40 ms on every answer.
+    disable_nagle_algorithm = True
     server: SimulatorHTTPServer
 
     # -- connection lifecycle ------------------------------------------------------------------
@@ -169,6 +172,10 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                 self._send(500, "text/html; charset=utf-8", ERROR_500_HTML)
             else:
                 self._send_json(500, ApiError(500, "INTERNAL_SERVER_ERROR").body())
+        elif fault == "success-false":
+            # The module judges success by the status alone; a client must read the body too.
+            state.log_request(self.command, path, 200)
+            self._send_json(200, {"success": False, "resultCode": 200, "message": rule.message})
         elif fault == "malformed-json":
             state.log_request(self.command, path, 200)
             self._send(200, "application/json; charset=utf-8", MALFORMED_JSON)

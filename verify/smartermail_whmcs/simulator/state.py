@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from smartermail_whmcs.simulator.config import SimulatorConfig
+from smartermail_whmcs.simulator.config import PasswordPolicy, SimulatorConfig
 from smartermail_whmcs.simulator.faults import FaultBook, FaultRule
+from smartermail_whmcs.simulator.names import normalize_domain
 
 ROLE_SYSADMIN = "SysAdmin"
 ROLE_DOMAIN_ADMIN = "DomainAdmin"
@@ -26,6 +28,16 @@ def iso_utc(epoch: float) -> str:
 
 
 @dataclass
+class Forwarding:
+    """Where a mailbox forwards its mail (``mailboxForwardList``)."""
+
+    forward_list: list[str] = field(default_factory=list)
+    keep_recipients: bool = False
+    delete_on_forward: bool = False
+    spam_forward_option: str = "None"
+
+
+@dataclass
 class User:
     user_name: str
     password: str
@@ -35,9 +47,27 @@ class User:
     is_enabled: bool = True
     max_mailbox_size: int = 0
     mailbox_size: int = 0
+    active_sync: bool = False
+    mapi_ews: bool = False
+    forwarding: Forwarding = field(default_factory=Forwarding)
+    last_login: float | None = None
 
     def __repr__(self) -> str:  # keep the password out of logs and tracebacks
         return f"User({self.user_name!r}, domain_admin={self.is_domain_admin})"
+
+
+@dataclass
+class Alias:
+    """An address without a mailbox that delivers to its targets (accountType 4)."""
+
+    name: str
+    targets: list[str]
+    display_name: str = ""
+    allow_sending: bool = False
+    hide_from_gal: bool = False
+    internal_only: bool = False
+    include_all_domain_users: bool = False
+    enable_for_xmpp: bool = False
 
 
 @dataclass
@@ -62,11 +92,25 @@ class Domain:
     list_limit: int = 0
     settings: dict[str, object] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    disk_usage: int = 0
+    aliases: dict[str, Alias] = field(default_factory=dict)
+    domain_aliases: list[str] = field(default_factory=list)
+    # Bytes outside the mailboxes (file storage and the like); the mailboxes add their own.
+    other_bytes: int = 0
     dkim: Dkim = field(default_factory=Dkim)
+    # domainSettings keys a caller sent that SmarterMail does not know (dropped, as .NET binding does).
+    ignored_settings: set[str] = field(default_factory=set)
 
     def primary_admin(self) -> User | None:
         return next((u for u in self.users.values() if u.is_primary_admin), None)
+
+    @property
+    def disk_usage(self) -> int:
+        """The domain's size in bytes: its mailboxes plus everything else it stores."""
+        return self.other_bytes + sum(user.mailbox_size for user in self.users.values())
+
+    def name_taken(self, local_part: str) -> bool:
+        """Users and aliases share one name space."""
+        return local_part in self.users or local_part in self.aliases
 
 
 @dataclass
@@ -96,6 +140,7 @@ class Runtime:
     login_failure_style: str
     token_ttl: int
     refresh_ttl: int
+    password_policy: PasswordPolicy
 
     @classmethod
     def from_config(cls, config: SimulatorConfig) -> Runtime:
@@ -106,6 +151,7 @@ class Runtime:
             config.login_failure_style,
             config.token_ttl,
             config.refresh_ttl,
+            config.password_policy,
         )
 
 
@@ -130,6 +176,14 @@ class State:
             self.login_count = 0
             self.deleted_files_log: list[dict[str, object]] = []
 
+    def domain_named(self, raw: str) -> Domain | None:
+        """The domain a path or a control call names (any case; IDN or punycode)."""
+        return self.domains.get(normalize_domain(raw) or raw.lower())
+
+    def name_in_use(self, name: str) -> bool:
+        """A domain or a domain alias already answers to this name somewhere on the server."""
+        return name in self.domains or any(name in d.domain_aliases for d in self.domains.values())
+
     # -- sessions -------------------------------------------------------------------------------
     def new_session(
         self, username: str, role: str, domain: str | None, impersonating: bool = False
@@ -153,11 +207,17 @@ class State:
         self.sessions_by_access.pop(session.access_token, None)
         self.sessions_by_refresh.pop(session.refresh_token, None)
 
+    def _drop_sessions_where(self, doomed: Callable[[Session], bool]) -> None:
+        for table in (self.sessions_by_access, self.sessions_by_refresh):
+            for session in [s for s in table.values() if doomed(s)]:
+                self.drop_session(session)
+
     def drop_domain_sessions(self, domain: str) -> None:
-        for session in [s for s in self.sessions_by_access.values() if s.domain == domain]:
-            self.drop_session(session)
-        for session in [s for s in self.sessions_by_refresh.values() if s.domain == domain]:
-            self.drop_session(session)
+        self._drop_sessions_where(lambda session: session.domain == domain)
+
+    def drop_user_sessions(self, email: str) -> None:
+        """A deleted mailbox's own logins and impersonations end with it."""
+        self._drop_sessions_where(lambda session: session.username.lower() == email.lower())
 
     def expire_tokens(self, refresh_too: bool = False) -> int:
         past = time.time() - 1
@@ -193,8 +253,13 @@ class State:
                         "diskUsage": d.disk_usage,
                         "userCount": len(d.users),
                         "users": sorted(u.user_name for u in d.users.values()),
+                        "aliases": sorted(d.aliases),
+                        "domainAliases": list(d.domain_aliases),
+                        "activeSync": sorted(u.user_name for u in d.users.values() if u.active_sync),
+                        "mapiEws": sorted(u.user_name for u in d.users.values() if u.mapi_ews),
                         "primaryAdmin": (d.primary_admin() or User("", "")).user_name or None,
                         "settings": dict(d.settings),
+                        "ignoredSettings": sorted(d.ignored_settings),
                         "dkim": {
                             "enabled": d.dkim.enabled,
                             "active": d.dkim.active,
@@ -219,6 +284,7 @@ class State:
                     "latency_ms": self.runtime.latency_ms,
                     "login_failure_style": self.runtime.login_failure_style,
                     "token_ttl": self.runtime.token_ttl,
+                    "password_policy": self.runtime.password_policy.describe(),
                 },
                 "faults": [rule.describe() for rule in self.faults.rules],
                 "logins": self.login_count,

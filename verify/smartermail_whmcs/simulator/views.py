@@ -1,15 +1,25 @@
-"""JSON views of domains and users, shared by the sysadmin and domain-admin endpoints."""
+"""JSON views of a domain (``domainData``, ``domainSettings``), shared by both API sides."""
 
 from __future__ import annotations
 
-from smartermail_whmcs.simulator.state import Domain, User
+from smartermail_whmcs.simulator.domain_settings import BOOL_DEFAULTS, INT_DEFAULTS, TEXT_DEFAULTS
+from smartermail_whmcs.simulator.state import Domain
 
 MB = 1024 * 1024
+# DKIM signing options a domainKeysSettings object carries beside the keys (names from CBX; values GUESS).
+DKIM_SIGNING_OPTIONS: dict[str, object] = {
+    "dkimCanonicalizationAlgorithmBody": "relaxed",
+    "dkimCanonicalizationAlgorithmHeader": "relaxed",
+    "dkimHeaderFieldOption": "include",
+    "dkimHeaderFields": ["From", "To", "Subject", "Date", "Message-ID"],
+    "maxMessageSign": 0,
+}
 
 
 def domain_data(domain: Domain) -> dict[str, object]:
     """The ``domainData`` object (SCP's field set plus ``diskUsage``, which the module reads)."""
     admin = domain.primary_admin()
+    size = domain.disk_usage
     return {
         "name": domain.name,
         "hostname": domain.hostname,
@@ -18,53 +28,53 @@ def domain_data(domain: Domain) -> dict[str, object]:
         "status": "Enabled" if domain.is_enabled else "Disabled",
         "userCount": len(domain.users),
         "userLimit": domain.user_limit,
-        "aliasCount": 0,
+        "aliasCount": len(domain.aliases),
         "aliasLimit": domain.alias_limit,
-        "domainAliasCount": 0,
+        "domainAliasCount": len(domain.domain_aliases),
         "listCount": 0,
         "listLimit": domain.list_limit,
         "maxSize": domain.max_size,
-        "diskUsage": domain.disk_usage,
-        "size": domain.disk_usage,
-        "sizeMb": round(domain.disk_usage / MB, 2),
+        "diskUsage": size,
+        "size": size,
+        "sizeMb": round(size / MB, 2),
         "fileStorageSize": 0,
         "fileStorageSizeMb": 0.0,
         "mainDomainAdmin": admin.user_name if admin else "",
-        "outgoingIP": domain.settings.get("outgoingIP", "default"),
+        "outgoingIP": domain.settings.get("outgoingIP", TEXT_DEFAULTS["outgoingIP"]),
     }
 
 
-# domainSettings names that map onto domainData fields (names differ between the two objects).
-SETTING_FIELDS = {
-    "isEnabled": "is_enabled",
-    "maxUsers": "user_limit",
-    "userLimit": "user_limit",
-    "maxSize": "max_size",
-    "maxAliases": "alias_limit",
-    "aliasLimit": "alias_limit",
-    "maxLists": "list_limit",
-    "listLimit": "list_limit",
-    "hostname": "hostname",
-    "domainPath": "path",
-}
-BOOL_SETTINGS = {"is_enabled"}
-STR_SETTINGS = {"hostname", "path"}
+def domain_keys_settings(domain: Domain) -> dict[str, object]:
+    """DKIM as ``domainSettings.domainKeysSettings``: the signing key at the top, a waiting key in ``pending``.
+
+    A key made by ``dkim-enable`` stays pending until it is verified or forced active; a rollover
+    key is pending beside an active one.
+    """
+    dkim = domain.dkim
+    active = bool(dkim.public_key) and dkim.active
+    waiting: dict[str, object] | None = None
+    if dkim.rollover is not None:
+        waiting = {key: dkim.rollover[key] for key in ("selector", "publicKey", "keySize")}
+    elif dkim.public_key and not dkim.active:
+        waiting = {"selector": dkim.selector, "publicKey": dkim.public_key, "keySize": dkim.key_size}
+    return {
+        "enabled": dkim.enabled,
+        "isActive": active,
+        "selector": dkim.selector if active else "",
+        "publicKey": dkim.public_key if active else "",
+        "keySize": dkim.key_size if active else 0,
+        "pending": waiting,
+        **DKIM_SIGNING_OPTIONS,
+    }
 
 
 def domain_settings(domain: Domain) -> dict[str, object]:
-    """The ``domainSettings`` object: stored extra keys plus the modelled ones."""
+    """The ``domainSettings`` object: defaults, stored keys, then the modelled ones."""
     admin = domain.primary_admin()
     return {
-        "maxDomainAliases": 0,
-        "maxMessageSize": 0,
-        "maxRecipients": 0,
-        "enableMailForwarding": True,
-        "enableSmtpAccounts": False,
-        "enableActiveSyncAccountManagement": False,
-        "enableMapiEwsAccountManagement": False,
-        "maxActiveSyncAccounts": 0,
-        "maxMapiEwsAccounts": 0,
-        "outgoingIP": "default",
+        **BOOL_DEFAULTS,
+        **INT_DEFAULTS,
+        **TEXT_DEFAULTS,
         **domain.settings,
         "isEnabled": domain.is_enabled,
         "maxUsers": domain.user_limit,
@@ -74,50 +84,5 @@ def domain_settings(domain: Domain) -> dict[str, object]:
         "hostname": domain.hostname,
         "domainPath": domain.path,
         "mainDomainAdmin": admin.user_name if admin else "",
-    }
-
-
-def _user_names(domain: Domain, user: User) -> dict[str, object]:
-    """The fields that name a user, first in both the user list and the user's own data."""
-    return {
-        "userName": user.user_name,
-        "emailAddress": f"{user.user_name}@{domain.name}",
-        "fullName": user.full_name,
-    }
-
-
-def list_user(domain: Domain, user: User) -> dict[str, object]:
-    return {
-        **_user_names(domain, user),
-        "securityFlags": {"isDomainAdmin": user.is_domain_admin, "isDisabled": not user.is_enabled},
-        "isPrimaryDomainAdmin": user.is_primary_admin,
-        "currentMailboxSize": user.mailbox_size,
-        "maxMailboxSize": user.max_mailbox_size,
-        "lastLoginTime": None,
-    }
-
-
-def search_result(domain: Domain, user: User) -> dict[str, object]:
-    return {
-        "userName": user.user_name,
-        "displayName": user.full_name or user.user_name,
-        "fullName": user.full_name,
-        "emailAddress": f"{user.user_name}@{domain.name}",
-        "accountType": 1 if user.is_domain_admin else 0,
-        "isEnabled": user.is_enabled,
-        "totalMailboxSize": user.mailbox_size,
-        "lastLogin": None,
-    }
-
-
-def user_data(domain: Domain, user: User) -> dict[str, object]:
-    return {
-        **_user_names(domain, user),
-        "maxMailboxSize": user.max_mailbox_size,
-        "isPrimaryDomainAdmin": user.is_primary_admin,
-        "securityFlags": {
-            "isDomainAdmin": user.is_domain_admin,
-            "authType": 0,
-            "isDisabled": not user.is_enabled,
-        },
+        "domainKeysSettings": domain_keys_settings(domain),
     }

@@ -151,6 +151,27 @@ def test_unmapped_refusal_keeps_the_code() -> None:
     assert type(caught.value) is SmarterMailRequestError
 
 
+def test_http_200_with_success_false_says_the_status_was_ok_but_the_call_failed() -> None:
+    with pytest.raises(SmarterMailRequestError) as caught:
+        interpret(api_call(), 200, JSON, body(success=False, resultCode=200, message="SOMETHING_WENT_WRONG"))
+    text = str(caught.value)
+    assert "refused to create domain 'x.test'" in text
+    assert "answered HTTP 200 but with success: false (SOMETHING_WENT_WRONG)" in text
+    assert "the call failed although the status says OK" in text
+    assert caught.value.status == 200
+
+
+def test_a_refusal_without_a_code_does_not_send_the_user_to_a_code() -> None:
+    with pytest.raises(SmarterMailRequestError) as under_200:
+        interpret(api_call(), 200, JSON, body(success=False))
+    with pytest.raises(SmarterMailRequestError) as under_400:
+        interpret(api_call(), 400, JSON, body(success=False))
+    for caught in (under_200, under_400):
+        assert caught.value.code is None
+        assert "SmarterMail gave no reason code" in str(caught.value)
+        assert "see the SmarterMail code" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [

@@ -5,7 +5,10 @@
  * Written for the toolkit's tests: it declares the same 23 module settings, in the same
  * order and with the same types and defaults, as the Astral 360 "SmarterMail - Email
  * Hosting" module, and implements just enough behaviour (TestConnection, UsageUpdate) for
- * the install and verify steps to be exercised end to end. It is not that module.
+ * the install and verify steps to be exercised end to end. Its ChangePassword and client
+ * area (dashboard, pages and actions) make the SmarterMail calls the real module makes, in its
+ * order and judged its way (module-api-calls.md), so tests prove the API simulator through a
+ * module-shaped client. It is not that module.
  */
 
 if (!defined('WHMCS')) {
@@ -13,6 +16,11 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/lib/FixtureApiClient.php';
+require_once __DIR__ . '/lib/FixtureSession.php';
+require_once __DIR__ . '/lib/FixturePasswordRules.php';
+require_once __DIR__ . '/lib/FixtureDomainReads.php';
+require_once __DIR__ . '/lib/FixtureClientArea.php';
+require_once __DIR__ . '/lib/FixtureClientActions.php';
 
 use WHMCS\Database\Capsule;
 
@@ -255,13 +263,182 @@ function smartermail_UsageUpdate(array $params)
     }
 }
 
+/** A language string of the module (lang/<client language>.php, English when missing). */
+function smartermail_fixtureText($key, array $params)
+{
+    $language = strtolower((string) ($params['clientsdetails']['language'] ?? 'english'));
+    $file = __DIR__ . '/lang/' . (preg_match('/^[a-z]+$/', $language) ? $language : 'english') . '.php';
+    $_LANG = [];
+    include is_file($file) ? $file : __DIR__ . '/lang/english.php';
+    return $_LANG[$key] ?? $key;
+}
+
+/**
+ * ChangePassword: the new password of the domain's hidden admin (tblhosting username/password).
+ * SA login, the module's own password rules, manage-domain for a DA-imp token, then
+ * POST settings/domain/post-user {email: <user>@<domain>, userData: {password}}, judged by 2xx.
+ */
+function smartermail_ChangePassword(array $params)
+{
+    $session = new SmarterMailFixtureSession(smartermail_fixtureClient($params), $params);
+    if (!$session->loginSysadmin()) {
+        return smartermail_fixtureText('err_server_connect', $params);
+    }
+    $user = strtolower(trim((string) ($params['username'] ?? '')));
+    $password = trim((string) ($params['password'] ?? ''));
+    if ($user === '') {
+        return 'Admin username not configured in WHMCS.';
+    }
+    if ($password === '') {
+        return 'The new password cannot be empty.';
+    }
+    $problem = smartermail_fixtureAdminPasswordProblem($password, $user, $session->domain, $params);
+    if ($problem !== '') {
+        return $problem;
+    }
+    $impersonated = $session->impersonateDomain();
+    if ($impersonated['token'] === '') {
+        return sprintf('Unable to access domain %s (HTTP %d).', $session->domain, $impersonated['status']);
+    }
+    $changed = $session->call('POST', 'settings/domain/post-user', [
+        'email' => $session->email($user),
+        'userData' => ['password' => $password],
+    ], $impersonated['token']);
+    return $changed['ok'] ? 'success' : 'Error changing password: ' . $changed['error'];
+}
+
+/** Page name => function building it. */
+const SMARTERMAIL_FIXTURE_PAGES = [
+    'adduserpage' => 'smartermail_fixturePageAddUser',
+    'edituserpage' => 'smartermail_fixturePageEditUser',
+    'addredirectpage' => 'smartermail_fixturePageAddRedirect',
+    'editredirectpage' => 'smartermail_fixturePageEditRedirect',
+];
+/** Action name => function doing it (each returns 'success' or the message to show). */
+const SMARTERMAIL_FIXTURE_ACTIONS = [
+    'createuser' => 'smartermail_fixtureActionCreateUser',
+    'saveuser' => 'smartermail_fixtureActionSaveUser',
+    'savepassword' => 'smartermail_fixtureActionSavePassword',
+    'deleteuser' => 'smartermail_fixtureActionDeleteUser',
+    'toggledkim' => 'smartermail_fixtureActionToggleDkim',
+    'adddomainalias' => 'smartermail_fixtureActionAddDomainAlias',
+    'deletedomainalias' => 'smartermail_fixtureActionDeleteDomainAlias',
+    'createredirect' => 'smartermail_fixtureActionCreateRedirect',
+    'saveredirect' => 'smartermail_fixtureActionSaveRedirect',
+    'deleteredirect' => 'smartermail_fixtureActionDeleteRedirect',
+];
+
+/**
+ * Open the domain-admin session and run one action or page (the dashboard included): its result,
+ * else the module's notice (a page shows "not activated yet" or the error page, an action the text).
+ */
+function smartermail_fixtureRun($function, array $params, $isPage)
+{
+    $session = new SmarterMailFixtureSession(smartermail_fixtureClient($params), $params);
+    $problem = $session->openDomainAdmin();
+    if ($problem === '') {
+        return $function($session, $params);
+    }
+    if (!$isPage) {
+        return smartermail_fixtureText($problem, $params);
+    }
+    if ($problem === SmarterMailFixtureSession::NOT_READY) {
+        return smartermail_fixtureTemplate('overview', ['domain' => $session->domain, 'domainNotReady' => true]);
+    }
+    return smartermail_fixtureTemplate('error', ['errorMessage' => smartermail_fixtureText($problem, $params)]);
+}
+
+function smartermail_ClientAreaAllowedFunctions()
+{
+    return ['adduserpage', 'edituserpage', 'createuser', 'saveuser', 'savepassword', 'deleteuser', 'toggledkim',
+        'adddomainalias', 'deletedomainalias'];
+}
+
+function smartermail_ClientAreaCustomButtonArray()
+{
+    return ['Add a mailbox' => 'adduserpage'];
+}
+
+function smartermail_adduserpage(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES['adduserpage'], $params, true);
+}
+
+function smartermail_edituserpage(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES['edituserpage'], $params, true);
+}
+
+function smartermail_createuser(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['createuser'], $params, false);
+}
+
+function smartermail_saveuser(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['saveuser'], $params, false);
+}
+
+function smartermail_savepassword(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['savepassword'], $params, false);
+}
+
+function smartermail_deleteuser(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['deleteuser'], $params, false);
+}
+
+function smartermail_toggledkim(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['toggledkim'], $params, false);
+}
+
+function smartermail_adddomainalias(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['adddomainalias'], $params, false);
+}
+
+function smartermail_deletedomainalias(array $params)
+{
+    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS['deletedomainalias'], $params, false);
+}
+
+/** The CSRF check of the module's actions: WHMCS's check_token() when present, else the session token. */
+function smartermail_fixtureCsrfValid()
+{
+    if (function_exists('check_token')) {
+        return (bool) check_token();
+    }
+    $sent = (string) ($_POST['token'] ?? $_GET['token'] ?? '');
+    $expected = (string) ($_SESSION['CSRF'] ?? '');
+    return $expected !== '' && hash_equals($expected, $sent);
+}
+
+/**
+ * The client area as the module dispatches it: customAction (GET, then POST) names a page or an
+ * action; anything else shows the dashboard. An action that succeeds redirects to the service page
+ * (to the mailbox after savepassword) and ends the request; any other result shows the error page.
+ */
 function smartermail_ClientArea(array $params)
 {
-    return [
-        'tabOverviewReplacementTemplate' => 'templates/overview.tpl',
-        'templateVariables' => [
-            'domain' => $params['domain'] ?? '',
-            'diskUsageMb' => (int) ($params['diskusage'] ?? 0),
-        ],
-    ];
+    $name = (string) ($_GET['customAction'] ?? $_POST['customAction'] ?? '');
+    if (isset(SMARTERMAIL_FIXTURE_PAGES[$name])) {
+        return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES[$name], $params, true);
+    }
+    if (!isset(SMARTERMAIL_FIXTURE_ACTIONS[$name])) {
+        return smartermail_fixtureRun('smartermail_fixtureDashboard', $params, true);
+    }
+    $result = smartermail_fixtureCsrfValid()
+        ? smartermail_fixtureRun(SMARTERMAIL_FIXTURE_ACTIONS[$name], $params, false)
+        : smartermail_fixtureText('err_csrf', $params);
+    if ($result !== 'success') {
+        return smartermail_fixtureTemplate('error', ['errorMessage' => "[{$name}] {$result}"]);
+    }
+    $location = 'clientarea.php?action=productdetails&id=' . (int) ($params['serviceid'] ?? 0);
+    if ($name === 'savepassword') {
+        $location .= '&customAction=edituserpage&username=' . urlencode((string) smartermail_fixtureField('selectuser'));
+    }
+    header('Location: ' . $location);
+    exit;
 }

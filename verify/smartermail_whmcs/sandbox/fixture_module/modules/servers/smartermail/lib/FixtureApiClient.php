@@ -1,6 +1,14 @@
 <?php
 /**
- * Minimal SmarterMail REST API v1 client for the fixture module (curl, JSON, Bearer token).
+ * SmarterMail REST API v1 client of the fixture module (curl, JSON, Bearer token).
+ *
+ * Two ways to call:
+ *  - login()/get()/post(): the fixture's own strict style for TestConnection and UsageUpdate; they
+ *    throw on a non-2xx status or a body with success:false.
+ *  - call(): the way the Astral 360 module's transport behaves (module-api-calls.md section 1):
+ *    never throws, a token per call, POST bodies are json_encode($data) (so an empty PHP array
+ *    goes out as "[]"), null sends no body at all, and success is judged by the HTTP status
+ *    alone: a 200 with success:false counts as a success, as in the real module.
  * Error messages name the request and the HTTP status, never the credentials.
  */
 
@@ -45,12 +53,52 @@ class SmarterMailFixtureApiClient
         return $this->request('POST', $path, $payload);
     }
 
+    /**
+     * One call as the module makes it: ['ok' => 2xx, 'status' => int (0 on a network error),
+     * 'data' => decoded body or null, 'error' => body.message, else "HTTP <status>", else the curl error].
+     */
+    public function call($method, $path, $data = [], $token = '')
+    {
+        $body = ($method === 'POST' && $data !== null) ? json_encode($data) : null;
+        $answer = $this->transfer($method, $path, $body, $token);
+        if ($answer['raw'] === false) {
+            return ['ok' => false, 'status' => 0, 'data' => null, 'error' => 'cURL network error: ' . $answer['curlError']];
+        }
+        $decoded = json_decode((string) $answer['raw'], true);
+        $decoded = is_array($decoded) ? $decoded : null;
+        $ok = $answer['status'] >= 200 && $answer['status'] < 300;
+        $error = '';
+        if (!$ok) {
+            $error = !empty($decoded['message']) ? (string) $decoded['message'] : 'HTTP ' . $answer['status'];
+        }
+        return ['ok' => $ok, 'status' => $answer['status'], 'data' => $decoded, 'error' => $error];
+    }
+
     private function request($method, $path, $payload)
     {
+        $body = $method === 'POST' ? json_encode($payload === null ? new stdClass() : $payload) : null;
+        $answer = $this->transfer($method, $path, $body, $this->token);
         $url = $this->baseUrl . ltrim($path, '/');
-        $headers = ['Accept: application/json'];
-        if ($this->token !== '') {
-            $headers[] = 'Authorization: Bearer ' . $this->token;
+        if ($answer['raw'] === false) {
+            throw new RuntimeException($method . ' ' . $url . ' failed: ' . $answer['curlError']);
+        }
+        $decoded = json_decode((string) $answer['raw'], true);
+        $decoded = is_array($decoded) ? $decoded : [];
+        $status = $answer['status'];
+        if ($status < 200 || $status >= 300 || (isset($decoded['success']) && $decoded['success'] === false)) {
+            $reason = isset($decoded['message']) && $decoded['message'] !== '' ? (string) $decoded['message'] : 'no message';
+            throw new RuntimeException($method . ' ' . $url . ' answered HTTP ' . $status . ': ' . $reason);
+        }
+        return $decoded;
+    }
+
+    /** @return array{raw: string|false, status: int, curlError: string} */
+    private function transfer($method, $path, $body, $token)
+    {
+        $url = $this->baseUrl . ltrim($path, '/');
+        $headers = ['Accept: application/json', 'Content-Type: application/json'];
+        if ($token !== '') {
+            $headers[] = 'Authorization: Bearer ' . $token;
         }
         $curl = curl_init($url);
         curl_setopt($curl, CURLOPT_RETURNTRANSFER, true);
@@ -63,9 +111,10 @@ class SmarterMailFixtureApiClient
             curl_setopt($curl, CURLOPT_CAINFO, WHMCS_SANDBOX_CA_FILE);
         }
         if ($method === 'POST') {
-            $headers[] = 'Content-Type: application/json';
             curl_setopt($curl, CURLOPT_POST, true);
-            curl_setopt($curl, CURLOPT_POSTFIELDS, json_encode($payload === null ? new stdClass() : $payload));
+            // null: a truly empty body with Content-Length: 0 (the module's domain-alias-put).
+            curl_setopt($curl, CURLOPT_POSTFIELDS, $body === null ? '' : $body);
+            $headers[] = 'Content-Length: ' . strlen((string) $body);
         }
         curl_setopt($curl, CURLOPT_HTTPHEADER, $headers);
 
@@ -73,18 +122,6 @@ class SmarterMailFixtureApiClient
         $status = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
         $curlError = curl_error($curl);
         curl_close($curl);
-
-        if ($raw === false) {
-            throw new RuntimeException($method . ' ' . $url . ' failed: ' . $curlError);
-        }
-        $body = json_decode((string) $raw, true);
-        if (!is_array($body)) {
-            $body = [];
-        }
-        if ($status < 200 || $status >= 300 || (isset($body['success']) && $body['success'] === false)) {
-            $reason = isset($body['message']) && $body['message'] !== '' ? (string) $body['message'] : 'no message';
-            throw new RuntimeException($method . ' ' . $url . ' answered HTTP ' . $status . ': ' . $reason);
-        }
-        return $body;
+        return ['raw' => $raw, 'status' => $status, 'curlError' => $curlError];
     }
 }
