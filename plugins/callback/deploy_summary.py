@@ -14,7 +14,7 @@ description:
   - Records, for every host, each task result (ok, changed, failed, skipped, unreachable) with its
     task name, role, module and loop label, plus the few result fields that say what a change is
     (module files added, changed or removed; the server or product action and changed fields; the
-    diff of the C(ansible.builtin.cron) task).
+    diff of the C(astral360.smartermail.whmcs_cron) task, which holds only its own crontab lines).
   - Writes them as one JSON document when the playbook ends. C(smartermail-whmcs deploy) reads it to
     print the planned or applied changes per host.
   - Never records module parameters or whole results, so secrets given to modules stay out of the file.
@@ -54,7 +54,7 @@ SAFE_FIELDS = (
 )
 # Modules whose diff is useful in a summary and holds no secret.
 DIFF_MODULES = (
-    "ansible.builtin.cron",
+    "astral360.smartermail.whmcs_cron",
     "astral360.smartermail.whmcs_product",
     "astral360.smartermail.whmcs_setting",
 )

@@ -44,6 +44,11 @@ options:
     description:
       - The web server user that must be able to read the module files.
     type: str
+  whmcs_cron_user:
+    description:
+      - Whose crontab must hold the WHMCS cron line (the cron role's C(whmcs_cron.user)).
+        Default O(whmcs_web_user). Read with C(crontab -l -u) when the module runs as root.
+    type: str
   whmcs_product_name:
     description:
       - The WHMCS product the C(product) check looks at; default every product using the module.
@@ -198,6 +203,7 @@ def argument_spec():
         whmcs_root=dict(type="path"),
         php_binary=dict(type="str", default="php"),
         whmcs_web_user=dict(type="str"),
+        whmcs_cron_user=dict(type="str"),
         whmcs_product_name=dict(type="str"),
         canary=dict(type="bool", default=True),
         canary_prefix=dict(type="str", default=DEFAULT_CANARY_PREFIX),
@@ -226,6 +232,7 @@ def settings_from_params(params, check_mode):
         whmcs_root=params["whmcs_root"],
         php_binary=params["php_binary"],
         whmcs_web_user=params["whmcs_web_user"],
+        whmcs_cron_user=params["whmcs_cron_user"],
         whmcs_server_name=params["name"],
         whmcs_product_name=params["whmcs_product_name"],
     )

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """verify's cron and usage checks: the WHMCS cron runs, and the usage it imports is fresh and right.
 
-cron: a crontab line runs this tree's crons/cron.php (the crontab of ``whmcs_cron_user``, else of
+cron: a crontab line runs this tree's crons/cron.php, read the way cron reads it (an unescaped
+``%`` ends the command; the crontab of ``whmcs_cron_user``, else of
 ``whmcs_web_user`` when verify runs as root, else of the user running verify: the cron role puts
 the line in whmcs_cron.user, which defaults to whmcs_web_user), its schedule suits WHMCS, the last
 cron run is under 1 h old and the last daily run under 24 h, and UpdateStatsAuto is on.
@@ -19,7 +20,6 @@ __metaclass__ = type
 import datetime
 import getpass
 import os
-import shlex
 import subprocess
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -40,8 +40,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.configuration import crons_path
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.cron import (
     CronScheduleError,
-    cron_command,
     parse_schedule,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.crontab import (
+    CrontabEntry,
+    cron_command,
+    parse_crontab,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import get_setting
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.facts import cron_facts
@@ -100,7 +104,7 @@ def read_crontab(user: str, other_user: bool) -> str:
         return ""
     raise CheckFailed(
         "cannot read the crontab of %s: %s" % (user, done.stderr.strip() or "exit %d" % done.returncode),
-        "run verify as root, or as the cron user (whmcs_web_user)",
+        "run verify as root, or as the cron user (whmcs_cron.user, --cron-user)",
     )
 
 
@@ -110,27 +114,35 @@ def _same_file(word: str, cron_php: str) -> bool:
     return os.path.realpath(word) == os.path.realpath(cron_php)
 
 
-def find_cron_lines(crontab: str, cron_php: str) -> List[Tuple[str, str]]:
-    """[(schedule, command)] of active crontab lines that run ``cron_php``."""
-    found: List[Tuple[str, str]] = []
-    for line in crontab.splitlines():
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        if text.startswith("@"):
-            schedule, _space, command = text.partition(" ")
-        else:
-            fields = text.split(None, 5)
-            if len(fields) < 6:
-                continue  # an environment assignment or a malformed line
-            schedule, command = " ".join(fields[:5]), fields[5]
-        try:
-            words = shlex.split(command)
-        except ValueError:
-            words = command.split()
+def find_cron_lines(crontab: str, cron_php: str) -> Tuple[List[CrontabEntry], List[CrontabEntry]]:
+    """(job lines that run ``cron_php``, job lines that name it but do not run it).
+
+    Each line is read the way cron reads it (``parse_crontab``): a line whose command cron cuts at
+    an unescaped ``%``, or that /bin/sh cannot parse, names cron.php without running it.
+    """
+    running: List[CrontabEntry] = []
+    broken: List[CrontabEntry] = []
+    for entry in parse_crontab(crontab):
+        words = entry.words() or []
         if any(_same_file(word, cron_php) for word in words):
-            found.append((schedule, command.strip()))
-    return found
+            running.append(entry)
+        elif cron_php in entry.text:
+            broken.append(entry)
+    return running, broken
+
+
+def _broken_line_finding(user: str, cron_php: str, entry: CrontabEntry) -> Tuple[str, str]:
+    if entry.stdin is not None:
+        return (
+            "line %d of the crontab of %s names %s but cron ends its command at an unescaped %%, so it "
+            "runs '%s'" % (entry.line_number, user, cron_php, entry.command.strip()),
+            "escape each %% in the cron line as \\%% (re-run the install playbook's cron role, which does)",
+        )
+    return (
+        "line %d of the crontab of %s names %s but /bin/sh cannot parse its command (unbalanced quotes)"
+        % (entry.line_number, user, cron_php),
+        "fix the line's quoting, or re-run the install playbook's cron role",
+    )
 
 
 def _crontab_findings(
@@ -138,16 +150,19 @@ def _crontab_findings(
 ) -> Tuple[List[str], List[str], List[str], str]:
     """(failures, warnings, hints, text about the crontab line)."""
     user, other = crontab_user(context)
-    lines = find_cron_lines(read_crontab(user, other), cron_php)
-    if not lines:
-        command = cron_command(setting(context, "php_binary", "php"), cron_php)
+    running, broken = find_cron_lines(read_crontab(user, other), cron_php)
+    if not running:
+        if broken:
+            failure, hint = _broken_line_finding(user, cron_php, broken[0])
+            return [failure], [], [hint], ""
+        command = cron_command(setting(context, "php_binary", "php"), "-q", cron_php)
         return (
             ["no crontab line of user %s runs %s" % (user, cron_php)],
             [],
             ["add the cron line (install playbook cron role), e.g. '*/5 * * * * %s'" % command],
             "",
         )
-    schedule = lines[0][0]
+    schedule = running[0].schedule
     try:
         parsed = parse_schedule(schedule, daily_hour)
     except CronScheduleError as error:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Astral 360
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The WHMCS cron line: its schedule rules and its command.
+"""The WHMCS cron line's schedule rules (the line itself, as cron reads it: crontab.py).
 
 WHMCS wants its cron every 5 minutes (at least hourly), and runs its daily tasks, among them
 UpdateServerUsage (the SmarterMail usage import), on the first cron run inside the hour set as
@@ -14,7 +14,6 @@ from __future__ import absolute_import, annotations, division, print_function
 
 __metaclass__ = type
 
-import shlex
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
@@ -148,8 +147,3 @@ def parse_schedule(schedule: str, daily_hour: Optional[int] = None) -> CronSched
             "is recommended)" % schedule
         )
     return result
-
-
-def cron_command(php: str, cron_php: str, *arguments: str) -> str:
-    """``php -q <crons>/cron.php [arguments]`` with each word shell-quoted."""
-    return " ".join(shlex.quote(word) for word in (php, "-q", cron_php, *arguments))

@@ -107,7 +107,7 @@ DESCRIBERS = {
     "astral360.smartermail.whmcs_server": _server,
     "astral360.smartermail.whmcs_product": _product,
     "astral360.smartermail.whmcs_setting": _setting,
-    "ansible.builtin.cron": _cron,
+    "astral360.smartermail.whmcs_cron": _cron,
 }
 
 

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.crontab import (
+    NAME_MARKER,
+    parse_crontab,
+)
 
 from smartermail_whmcs.errors import ConfigError, StageError
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR, build_inventory, write_inventory
@@ -290,12 +294,15 @@ def remove_sandbox_crontab_lines(directory: Path) -> int:
     if listing.returncode != 0:
         return 0
     marker = str(directory / "hosts") + "/"
+    # Read as cron reads it: in the line a % of the path is written \%.
+    jobs = {entry.line_number: entry for entry in parse_crontab(listing.stdout)}
     kept: list[str] = []
     removed = 0
-    for line in listing.stdout.splitlines():
-        if marker in line and not line.lstrip().startswith("#"):
+    for number, line in enumerate(listing.stdout.splitlines(), 1):
+        job = jobs.get(number)
+        if job is not None and (marker in job.command or marker in job.text):
             removed += 1
-            if kept and kept[-1].startswith("#Ansible:"):
+            if kept and kept[-1].startswith(NAME_MARKER):
                 kept.pop()
             continue
         kept.append(line)

@@ -163,6 +163,10 @@ def _run_cleanup(targets: list[dict[str, Any]], older_than: float) -> None:
     help="WHMCS directory: adds the WHMCS-side checks (repeatable).",
 )
 @click.option("--php", help="PHP CLI binary for reading configuration.php (default php).")
+@click.option(
+    "--cron-user",
+    help="Whose crontab holds the WHMCS cron line (config whmcs_cron.user; default whmcs_web_user).",
+)
 @click.option("--no-canary", is_flag=True, help="Read-only run: skip the canary domain.")
 @click.option("--canary-prefix", help="Name prefix of canary domains (default smw-canary-).")
 @file_option("--config", "config_file", help="YAML file with smartermail_servers and whmcs_root(s).")
@@ -203,6 +207,7 @@ def verify_command(**params: Any) -> None:
         timeout=params["timeout"],
         whmcs_roots=tuple(params["whmcs_roots"]) if not params["cleanup"] else (),
         php=params["php"],
+        cron_user=params["cron_user"],
         no_canary=params["no_canary"],
         canary_prefix=params["canary_prefix"],
         config=params["config_file"],

@@ -11,6 +11,8 @@ smartermail_servers:            # one target per server (x each WHMCS root)
     ca_path: /etc/ssl/my-ca.pem # optional
     validate_certs: true
 whmcs_root: /var/www/whmcs      # or whmcs_roots: [...]
+whmcs_cron:
+  user: www-data                # whose crontab the cron check reads; default whmcs_web_user
 ```
 
 Other top-level keys are ignored, so an Ansible group_vars file can serve as the config file;
@@ -42,6 +44,8 @@ SERVER_KEYS = (
     "state",
 )
 SERVER_STATES = ("present", "absent")
+# Keys of the Ansible variable whmcs_cron; verify reads only the user.
+CRON_KEYS = ("user", "schedule", "php")
 
 
 @dataclass
@@ -63,6 +67,7 @@ class VerifyConfig:
     ca_path: str | None = None
     php_binary: str | None = None
     whmcs_web_user: str | None = None
+    cron_user: str | None = None
     whmcs_product_name: str | None = None
     canary: bool | None = None
     canary_prefix: str | None = None
@@ -132,6 +137,22 @@ def _server(path: str, index: int, entry: Any) -> ConfigServer:
     return ConfigServer(index, values)
 
 
+def _cron_user(path: str, cron: Any) -> str | None:
+    """whmcs_cron.user of the Ansible variable whmcs_cron (a mapping with user, schedule, php)."""
+    if cron is None:
+        return None
+    if not isinstance(cron, dict):
+        raise ConfigError(
+            f"{_where(path, 'whmcs_cron')} must be a mapping (user: ..., schedule: ..., php: ...)"
+        )
+    unknown = sorted(str(key) for key in cron if key not in CRON_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"unknown key {unknown[0]!r} in whmcs_cron of {path}; allowed keys: {', '.join(CRON_KEYS)}"
+        )
+    return _text(path, "whmcs_cron.user", cron.get("user"))
+
+
 def load_config(file_path: str | Path) -> VerifyConfig:
     """Read and check the YAML file; ConfigError (exit 2) names the file and the key."""
     path = str(file_path)
@@ -170,6 +191,7 @@ def load_config(file_path: str | Path) -> VerifyConfig:
     config.ca_path = _text(path, "smartermail_ca_path", data.get("smartermail_ca_path"))
     config.php_binary = _text(path, "whmcs_php_binary", data.get("whmcs_php_binary"))
     config.whmcs_web_user = _text(path, "whmcs_web_user", data.get("whmcs_web_user"))
+    config.cron_user = _cron_user(path, data.get("whmcs_cron"))
     config.whmcs_product_name = _text(
         path, "smartermail_verify_product", data.get("smartermail_verify_product")
     )

@@ -56,6 +56,7 @@ class VerifyOptions:
     timeout: float | None = None
     whmcs_roots: tuple[str, ...] = ()
     php: str | None = None
+    cron_user: str | None = None
     no_canary: bool = False
     canary_prefix: str | None = None
     config: str | None = None
@@ -297,6 +298,7 @@ def resolve_targets(
                     whmcs_root=root,
                     php_binary=php,
                     whmcs_web_user=config.whmcs_web_user,
+                    whmcs_cron_user=options.cron_user or config.cron_user,
                     whmcs_server_name=source.whmcs_server_name,
                     whmcs_product_name=config.whmcs_product_name,
                     known_failures=source.known_failures,

@@ -42,7 +42,7 @@ def test_each_module_result_reads_as_one_line() -> None:
         ),
         event(
             "changed",
-            "ansible.builtin.cron",
+            "astral360.smartermail.whmcs_cron",
             diff={"before": "#Ansible: a\n0 * * * * old\n", "after": "#Ansible: a\n5 * * * * new\n"},
         ),
         event("changed", "ansible.builtin.command", task="role : Something else"),

@@ -174,6 +174,17 @@ def test_canary_switches(tmp_path: Path) -> None:
     assert resolve(VerifyOptions(**base, canary_prefix="mine-"))[0]["canary_prefix"] == "mine-"
 
 
+def test_cron_user_comes_from_the_flag_else_the_config_whmcs_cron(tmp_path: Path) -> None:
+    base = {"host": "h", "username": "u", "password": PW}
+    assert resolve(VerifyOptions(**base))[0]["whmcs_cron_user"] is None
+    # The install's own variable, with the keys verify does not need.
+    config = write_config(
+        tmp_path, "whmcs_cron: {user: cronie, schedule: '*/5 * * * *', php: /usr/bin/php}\n"
+    )
+    assert resolve(VerifyOptions(**base, config=config))[0]["whmcs_cron_user"] == "cronie"
+    assert resolve(VerifyOptions(**base, config=config, cron_user="flag"))[0]["whmcs_cron_user"] == "flag"
+
+
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
@@ -186,6 +197,9 @@ def test_canary_switches(tmp_path: Path) -> None:
         ("smartermail_servers: [\n", "not valid YAML at line"),
         ("whmcs_roots: /one/path\n", "whmcs_roots"),
         ("smartermail_servers:\n  - {hostname: h, state: gone}\n", "must be present or absent"),
+        ("whmcs_cron: www-data\n", "whmcs_cron in .* must be a mapping"),
+        ("whmcs_cron: {usr: www-data}\n", "unknown key 'usr' in whmcs_cron"),
+        ("whmcs_cron: {user: [www-data]}\n", "whmcs_cron.user in .* must be text"),
         (
             "smartermail_servers:\n  - {name: x, hostname: h1, username: u}\n  - {name: x, hostname: h2, username: u}\n",
             "share the name 'x'",

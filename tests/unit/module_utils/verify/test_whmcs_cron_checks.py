@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.registry import target_settings
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import (
+    _broken_line_finding,
     _differs,
     _run_findings,
+    crontab_user,
     find_cron_lines,
 )
 
@@ -25,11 +30,39 @@ CRON_PHP = "/var/www/whmcs/crons/cron.php"
         (f"@hourly php -q {CRON_PHP} all\n", [("@hourly", f"php -q {CRON_PHP} all")]),
         (f"# */5 * * * * php -q {CRON_PHP}\nMAILTO=root\n", []),
         ("*/5 * * * * php -q /var/www/other/crons/cron.php\n", []),
+        ("*/5 * * * * php -q /srv/100\\%/crons/cron.php\n", []),
         ("", []),
     ],
 )
 def test_crontab_lines_that_run_this_trees_cron_are_found(crontab: str, found: list[tuple[str, str]]) -> None:
-    assert find_cron_lines(crontab, CRON_PHP) == found
+    running, broken = find_cron_lines(crontab, CRON_PHP)
+    assert [(entry.schedule, entry.command) for entry in running] == found
+    assert broken == []
+
+
+def test_an_escaped_percent_in_the_path_runs_that_path() -> None:
+    running, _broken = find_cron_lines(
+        "*/5 * * * * php -q /srv/100\\%/crons/cron.php\n", "/srv/100%/crons/cron.php"
+    )
+    assert [entry.words() for entry in running] == [["php", "-q", "/srv/100%/crons/cron.php"]]
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        # cron runs "php -q /srv/100" and feeds "/crons/cron.php" to it: the line runs nothing of WHMCS.
+        ("*/5 * * * * php -q /srv/100%/crons/cron.php", "unescaped %"),
+        ("*/5 * * * * php -q '/srv/100%/crons/cron.php'", "unescaped %"),
+        ("*/5 * * * * php -q '/srv/x/crons/cron.php", "cannot parse"),
+    ],
+)
+def test_a_line_that_names_cron_php_but_does_not_run_it_fails(line: str, says: str) -> None:
+    cron_php = line.split()[-1].strip("'")
+    running, broken = find_cron_lines(line + "\n", cron_php)
+    assert running == [] and len(broken) == 1
+    failure, hint = _broken_line_finding("www-data", cron_php, broken[0])
+    assert failure.startswith("line 1 of the crontab of www-data names " + cron_php) and says in failure
+    assert hint
 
 
 def cron_times(**values: Any) -> dict[str, Any]:
@@ -85,3 +118,13 @@ def test_a_daily_run_not_reached_yet_only_warns() -> None:
 )
 def test_usage_differs_beyond_50_mb_or_10_percent(whmcs_mb: int, live_mb: float, differs: bool) -> None:
     assert _differs(whmcs_mb, live_mb) is differs
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root reads another user's crontab")
+def test_the_cron_user_comes_before_the_web_user() -> None:
+    settings = target_settings("mail.example.com", "admin", "pw", whmcs_web_user="www-data")
+    assert crontab_user(TargetContext("t", settings)) == ("www-data", True)
+    settings = target_settings(
+        "mail.example.com", "admin", "pw", whmcs_web_user="www-data", whmcs_cron_user="whmcs-cron"
+    )
+    assert crontab_user(TargetContext("t", settings)) == ("whmcs-cron", True)

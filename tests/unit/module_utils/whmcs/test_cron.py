@@ -1,11 +1,10 @@
-"""The WHMCS cron schedule rules (never less than daily, must hit DailyCronExecutionHour) and the command."""
+"""The WHMCS cron schedule rules (never less than daily, must hit DailyCronExecutionHour)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.cron import (
     CronScheduleError,
-    cron_command,
     expand_field,
     parse_schedule,
 )
@@ -80,10 +79,3 @@ def test_field_expansion() -> None:
     assert expand_field("10-20/5", 0, "s") == {10, 15, 20}
     assert expand_field("5/20", 0, "s") == {5, 25, 45}
     assert expand_field("sun,7", 4, "s") == {0}
-
-
-def test_command_quotes_paths() -> None:
-    assert cron_command("/usr/bin/php", "/var/www/my whmcs/crons/cron.php") == (
-        "/usr/bin/php -q '/var/www/my whmcs/crons/cron.php'"
-    )
-    assert cron_command("php", "/c/cron.php", "do", "--UpdateServerUsage").endswith("do --UpdateServerUsage")
