@@ -78,7 +78,6 @@ user:
 
 import os
 import pwd
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.crontab import (
@@ -111,14 +110,10 @@ def read_crontab(module, user):
 
 
 def write_crontab(module, user, text):
+    # On stdin, not through a temporary file: no file the crontab command (setgid, and run for
+    # another user) may be unable to open, and nothing left behind.
     crontab = module.get_bin_path("crontab", required=True)
-    handle, path = tempfile.mkstemp(prefix="whmcs-cron-", dir=module.tmpdir)
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(text)
-        rc, _out, err = module.run_command([crontab, *user_option(user), path])
-    finally:
-        os.unlink(path)
+    rc, _out, err = module.run_command([crontab, *user_option(user), "-"], data=text, binary_data=True)
     if rc != 0:
         module.fail_json(msg="cannot write the crontab of %s: %s" % (user, err.strip() or "exit %d" % rc))
 
