@@ -6,6 +6,7 @@
 Controller side of the module files install: pack ``src`` once (module_tree_cache shares the
 packed archive across hosts and forks), send only the manifest, and transfer the archive only
 when the host answers that something differs. A no-op run is one module call per host.
+A source that is unsafe or over the limits (``max_*``) is refused here, before the host is called.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,12 +21,18 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
     ModuleTreeError,
 )
 from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.cache import packed_source
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source_rules import (
+    DEFAULT_LIMITS,
+    SourceLimits,
+)
 
 MODULE = "astral360.smartermail.whmcs_module_files"
 REMOTE_ARCHIVE_NAME = "smartermail-module.tar.gz"
 INTERNAL_ARGS = ("manifest", "manifest_digest", "archive")
+# Read on the controller only: what the source is and how much it may unpack to.
+CONTROLLER_ARGS = ("src", *SourceLimits._fields)
 USER_ARGS = (
-    "src",
+    *CONTROLLER_ARGS,
     "whmcs_root",
     "state",
     "owner",
@@ -45,11 +52,13 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp  # no effect since ansible-core 2.x; the shell's tmpdir is shared instead
         args = dict(self._task.args)
-        module_args = dict((key, value) for key, value in args.items() if key != "src")
+        module_args = dict((key, value) for key, value in args.items() if key not in CONTROLLER_ARGS)
         archive_path = None
         if args.get("state", "present") == "present":
             try:
-                archive_path, manifest, digest, packed_now = packed_source(self._source_path(args.get("src")))
+                archive_path, manifest, digest, packed_now = packed_source(
+                    self._source_path(args.get("src")), limits=self._limits(args)
+                )
             except (ModuleTreeError, OSError) as error:
                 result.update(failed=True, changed=False, msg=str(error))
                 return result
@@ -83,6 +92,24 @@ class ActionModule(ActionBase):
         except AnsibleError:
             # Not found anywhere on the search path: packed_source names the variable and the path.
             return src
+
+    def _limits(self, args):
+        values = {}
+        for field in SourceLimits._fields:
+            value = args.get(field)
+            if value is None:
+                continue
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = 0
+            if number < 1 or str(value).strip() != str(number):
+                raise ModuleTreeError(
+                    "%s (smartermail_module_%s) must be a whole number of 1 or more, got %r"
+                    % (field, field, value)
+                )
+            values[field] = number
+        return DEFAULT_LIMITS._replace(**values)
 
     def _send_archive(self, archive_path):
         tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()

@@ -29,10 +29,35 @@ options:
       - On the controller, the module source. It can be the C(modules/servers/smartermail) folder, a
         directory holding C(modules/servers/smartermail/), or a C(.zip), C(.tar.gz) or C(.tgz) of either.
         An archive may wrap them in one top folder.
-      - Must contain C(smartermail.php). Archives with absolute paths, C(..), links leading out of
-        the module folder, special files or more than one module folder are refused.
+      - Must contain C(smartermail.php). Refused on the controller, before anything is sent to the
+        host, each time naming the source and the member - absolute paths, C(..), control characters
+        in names, links leading out of the module folder, devices, fifos and sockets, a name given
+        twice, a name that is both a file and a folder, more than one module folder, a damaged or
+        truncated archive, and a source over O(max_unpacked_mb), O(max_file_mb), O(max_members) or
+        O(max_ratio).
       - Required when O(state=present).
     type: path
+  max_unpacked_mb:
+    description:
+      - On the controller, the most the module folder in O(src) may unpack to, in MiB (links
+        count as the copies they become).
+    type: int
+    default: 64
+  max_file_mb:
+    description: On the controller, the largest one file in O(src) may be, in MiB.
+    type: int
+    default: 16
+  max_members:
+    description: On the controller, the most entries (files, folders, links) O(src) may hold.
+    type: int
+    default: 10000
+  max_ratio:
+    description:
+      - On the controller, the highest compression ratio (unpacked size / packed size) of one zip
+        member or of the whole archive, checked once more than 1 MiB is unpacked. Archives that
+        unpack far beyond their size are zip bombs.
+    type: int
+    default: 100
   whmcs_root:
     description: The WHMCS installation folder on the host (it holds C(modules/servers)).
     type: path
@@ -50,6 +75,8 @@ options:
     description:
       - User that owns the files (the web user). Without root it must be the connecting user.
       - Not checked or changed when omitted.
+      - When the module runs as root, O(check_schema) runs the new module's PHP as this user
+        (as root only when O(owner) is omitted or is root).
     type: str
   group:
     description: Group of the files (the web group). Not checked or changed when omitted.
@@ -79,6 +106,11 @@ options:
         through O(php_binary) and refuse it when the settings would not line up with the 23
         named options (count, types, dropdown choices, moved defaults). The installed tree is left
         as it was. Turn off only for a module this collection does not know.
+      - This runs the new module's own PHP, confined - as O(owner) (the web user) when the task
+        runs as root, with C(php -n) (no php.ini, no extensions beyond the built-in ones),
+        C(open_basedir) limited to the unpacked folder, which it can read but not change, no URL
+        wrappers, the functions that run commands, open connections or write files disabled, an
+        empty environment and a 30 s timeout.
       - Check mode does not unpack the source, so it cannot run this check.
     type: bool
     default: true
@@ -206,16 +238,21 @@ def argument_spec():
         archive=dict(type="path"),
         check_schema=dict(type="bool", default=True),
         php_binary=dict(type="str", default="php"),
+        # Read by the action plugin on the controller; documented here, never used on the host.
+        max_unpacked_mb=dict(type="int", default=64),
+        max_file_mb=dict(type="int", default=16),
+        max_members=dict(type="int", default=10000),
+        max_ratio=dict(type="int", default=100),
     )
 
 
-def schema_check(php_binary):
+def schema_check(php_binary, web_user):
     """Refuse a new module tree whose ConfigOptions would shift the named option slots."""
 
     def check(staging_dir):
         module_file = os.path.join(staging_dir, "smartermail.php")
         try:
-            return check_schema_matches(read_module_config_options(php_binary, module_file))
+            return check_schema_matches(read_module_config_options(php_binary, module_file, web_user))
         except (ModuleSchemaError, ModuleOptionError) as error:
             raise ModuleTreeError(
                 "smartermail_module_src: %s. The installed module files were left as they were." % error
@@ -248,7 +285,7 @@ def run(module):
     warnings = []
     staged_check = None
     if params["check_schema"]:
-        check = schema_check(params["php_binary"])
+        check = schema_check(params["php_binary"], params["owner"])
 
         def staged_check(staging_dir):
             warnings.extend(check(staging_dir))

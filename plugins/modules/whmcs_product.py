@@ -23,6 +23,9 @@ description:
     C(php) (only the C(WHMCS) constant is defined) and compared with the named options, slot by
     slot. A module with a different number of settings, other types or other defaults is refused,
     so a newer module release cannot silently shift the meaning of C(configoptionN).
+  - That runs the module's own PHP, confined - as O(web_user) when the task runs as root, with
+    C(php -n), C(open_basedir) limited to the module folder, no URL wrappers, the functions that
+    run commands, open connections or write files disabled, an empty environment and a timeout.
   - Diffs show the product fields, the pricing row and the named module settings.
 author:
   - Astral 360 (@AstralInternet)
@@ -102,6 +105,13 @@ options:
         the module fails (install the module files first), except in check mode, where it warns
         and checks the values against the named schema only.
     type: path
+  web_user:
+    description:
+      - The user the web server runs PHP as (C(whmcs_web_user)). When the task runs as root, the
+        module's C(ConfigOptions) are read as this user; a name that is not a user on the host is
+        refused rather than run as root.
+      - Omitted, or without root, php runs as the user running the task.
+    type: str
   state:
     description:
       - C(absent) removes the product, its pricing and slug rows (not the group). It is refused
@@ -193,6 +203,7 @@ class WhmcsProductModule(WhmcsWriteModule):
             autosetup=dict(type="raw", default=""),
             options=dict(type="dict", default={}),
             module_file=dict(type="path"),
+            web_user=dict(type="str"),
             validate_only=dict(type="bool", default=False),
             expected_server_groups=dict(type="list", elements="str", default=[]),
             state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -222,7 +233,7 @@ class WhmcsProductModule(WhmcsWriteModule):
                 msg="%s; install the module files first (module_files role)" % message, **self.result
             )
         for warning in check_schema_matches(
-            read_module_config_options(self.params["php_binary"], module_file)
+            read_module_config_options(self.params["php_binary"], module_file, self.params["web_user"])
         ):
             self.module.warn(warning)
 

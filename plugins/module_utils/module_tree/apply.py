@@ -390,7 +390,8 @@ def present(
     """Make the target match ``manifest``. Without ``archive`` and with work to do: needs_archive.
 
     ``staged_check(staging_dir)``, when given, inspects the unpacked new tree before it is swapped
-    in and raises ModuleTreeError to refuse it; the installed tree is then left as it was.
+    in and raises ModuleTreeError to refuse it; the installed tree is then left as it was. The
+    tree is 0644/0755 but still owned by this process while it runs.
     """
     layout.check()
     current = scan_tree(layout.target)
@@ -414,9 +415,12 @@ def present(
     backup = None
     try:
         extract_archive(archive, staging, manifest)
-        apply_attributes(staging, uid, gid)
         if staged_check is not None:
+            # Modes first, owner after the check: the check may run the tree's own code as the
+            # web user, which can then read the tree but not change it.
+            apply_attributes(staging, None, None)
             staged_check(staging)
+        apply_attributes(staging, uid, gid)
         backup = new_backup_path(ensure_backup_dir(layout)) if current else None
         swap_in(staging, layout.target, backup)
     except OSError as error:

@@ -15,6 +15,7 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+import re
 import stat
 from typing import Any, Dict, List, Mapping, NoReturn, Optional, Tuple, cast
 
@@ -23,6 +24,9 @@ MODULE_ENTRY_FILE = "smartermail.php"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 _CHUNK = 1024 * 1024
+# C0/C1 controls, bidi overrides and isolates, and undecodable bytes (surrogate escapes): such a
+# name can print as something else, e.g. a fake line in --diff output.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # {"files": {relpath: sha256hex}, "dirs": [relpath, ...]}: plain JSON, as it travels between hosts.
 Manifest = Dict[str, Any]
 
@@ -68,8 +72,10 @@ def check_relative_path(path: str, where: str) -> str:
         raise ModuleTreeError("%s: empty or non-text path" % where)
     if path.startswith("/") or path.startswith("\\") or (len(path) > 1 and path[1] == ":"):
         raise ModuleTreeError("%s: absolute path %r refused" % (where, path))
+    if _CONTROL_CHARACTERS.search(path):
+        raise ModuleTreeError("%s: path %r holds a control character or an undecodable byte" % (where, path))
     parts = path.split("/")
-    if any(part in ("", ".", "..") for part in parts) or "\\" in path or "\x00" in path:
+    if any(part in ("", ".", "..") for part in parts) or "\\" in path:
         raise ModuleTreeError(
             "%s: path %r is not a plain relative path (no '..', '.', '\\' or '//')" % (where, path)
         )

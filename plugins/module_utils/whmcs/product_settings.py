@@ -10,7 +10,8 @@ default (as stored: yes/no is 'on' or '') and the kind of value it accepts.
 * ``resolve_options(named, raw)`` turns user input (names and/or raw ``configoptionN`` keys) into
   the 24 stored strings, defaults filled in, every value checked; all problems are reported at
   once in one ``ModuleOptionError``.
-* ``read_module_config_options(php, file)`` asks php what the installed module declares;
+* ``read_module_config_options(php, file, web_user)`` asks php what the module declares, running
+  the module's code confined, as the web user (``confined_php``);
   ``check_schema_matches()`` refuses a module whose count, order/types or several defaults differ, so a
   newer release cannot silently shift slots under the names.
 """
@@ -26,6 +27,13 @@ import re
 import subprocess
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.confined_php import (
+    ConfinedPhpError,
+    PhpIdentity,
+    php_identity,
+    run_confined_php,
+)
 
 __all__ = [
     "MAX_SLOTS",
@@ -378,9 +386,10 @@ def stored_option_problems(configoptions: Mapping[str, Any]) -> List[str]:
 
 # ---------------------------------------------------------------- the installed module, through php
 
-# Runs inside ``php -r``: the module path arrives as $argv[1], never inside the code. Only the
-# WHMCS constant is defined, so the module's own guard lets the include through; anything it
-# prints is swallowed; the answer follows a marker so stray output cannot be mistaken for it.
+# Runs inside ``php -r``, confined (confined_php): the module path arrives as $argv[1], never
+# inside the code. Only the WHMCS constant is defined, so the module's own guard lets the include
+# through; anything it prints is swallowed; the answer follows a marker so stray output cannot be
+# mistaken for it.
 _PHP_INTROSPECT = r"""
 define('WHMCS', true);
 $smwFile = $argv[1];
@@ -433,26 +442,37 @@ def _module_name(module_file: str) -> str:
     return os.path.splitext(os.path.basename(module_file))[0]
 
 
-def read_module_config_options(php_binary: str, module_file: str) -> List[Dict[str, Any]]:
-    """What ``<module>_ConfigOptions()`` of the installed file declares, in order.
+def _unreadable_hint(identity: Optional[PhpIdentity], said: str) -> str:
+    if identity is None or "failed open" not in said.lower():
+        return ""
+    return " (php ran as the web user %s, who must be able to read the module folder)" % identity.name
 
-    Each entry: key, FriendlyName, Type, Default (None when absent), Options (list), Size.
-    Raises ModuleSchemaError with a sentence when php or the file cannot give an answer.
+
+def read_module_config_options(
+    php_binary: str, module_file: str, web_user: Optional[str] = None
+) -> List[Dict[str, Any]]:
+    """What ``<module>_ConfigOptions()`` of the module file declares, in order.
+
+    The module's code runs confined to its folder; as ``web_user`` when this process is root
+    (see confined_php). Each entry: key, FriendlyName, Type, Default (None when absent), Options
+    (list), Size. Raises ModuleSchemaError with a sentence when php or the file cannot give an answer.
     """
     if not os.path.isfile(module_file):
         raise ModuleSchemaError("module file %s does not exist" % module_file)
     function = "%s_ConfigOptions" % _module_name(module_file)
-    command = [php_binary, "-d", "display_errors=stderr", "-d", "log_errors=0", "-r", _PHP_INTROSPECT]
-    command += ["--", os.path.abspath(module_file), function]
+    real_file = os.path.realpath(module_file)
     try:
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=PHP_TIMEOUT_SECONDS,
-            cwd=os.path.dirname(os.path.abspath(module_file)),
-            stdin=subprocess.DEVNULL,
-            check=False,
+        identity = php_identity(web_user)
+        result = run_confined_php(
+            php_binary,
+            os.path.dirname(real_file),
+            _PHP_INTROSPECT,
+            [real_file, function],
+            identity,
+            PHP_TIMEOUT_SECONDS,
         )
+    except ConfinedPhpError as refused:
+        raise ModuleSchemaError("cannot read the settings of %s: %s" % (module_file, refused)) from None
     except (FileNotFoundError, PermissionError):
         raise ModuleSchemaError(
             "cannot run the PHP CLI %r to read the module's settings from %s: install php-cli or set "
@@ -467,9 +487,10 @@ def read_module_config_options(php_binary: str, module_file: str) -> List[Dict[s
     marker = stdout.rfind(_JSON_MARKER)
     if marker < 0:
         lines = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        said = lines[-1] if lines else "nothing"
         raise ModuleSchemaError(
-            "php stopped (exit code %d) before %s() of %s answered; php said: %s"
-            % (result.returncode, function, module_file, lines[-1] if lines else "nothing")
+            "php stopped (exit code %d) before %s() of %s answered; php said: %s%s"
+            % (result.returncode, function, module_file, said, _unreadable_hint(identity, said))
         )
     try:
         payload = json.loads(stdout[marker + len(_JSON_MARKER) :].strip())
@@ -482,8 +503,10 @@ def read_module_config_options(php_binary: str, module_file: str) -> List[Dict[s
                 "%s does not define %s(): it is not a WHMCS server module named %r"
                 % (module_file, function, _module_name(module_file))
             )
+        said = str(error.get("message"))
         raise ModuleSchemaError(
-            "php could not read %s() from %s: %s" % (function, module_file, error.get("message"))
+            "php could not read %s() from %s: %s%s"
+            % (function, module_file, said, _unreadable_hint(identity, said))
         )
     return list(payload.get("options") or [])
 

@@ -5,8 +5,8 @@
 
 Ansible runs each host's task in its own worker process, so an in-memory cache would pack once
 per host. The packed archive and its manifest are kept on disk instead, in a private directory
-(mode 0700, owned by the controller user), keyed by the source's real path and the stat data of
-everything in it (size, mtime, ctime, inode). The first worker packs under an exclusive lock; the
+(mode 0700, owned by the controller user), keyed by the source's real path, the stat data of
+everything in it (size, mtime, ctime, inode) and the limits it was checked against. The first worker packs under an exclusive lock; the
 others wait for the lock and reuse the result. Entries untouched for a day are pruned.
 """
 
@@ -25,10 +25,12 @@ import time
 from typing import Dict, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import Manifest
-from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source import (
-    SRC_LABEL,
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source import pack_source
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source_rules import (
+    DEFAULT_LIMITS,
     SourceError,
-    pack_source,
+    SourceLimits,
+    src_label,
 )
 
 CACHE_MAX_AGE = 24 * 3600
@@ -36,10 +38,10 @@ CACHE_MAX_AGE = 24 * 3600
 _memory: Dict[str, Tuple[str, Manifest, str]] = {}
 
 
-def source_fingerprint(src: str) -> str:
-    """sha256 of the real path and the stat data of every entry (a changed file changes the key)."""
+def source_fingerprint(src: str, limits: SourceLimits = DEFAULT_LIMITS) -> str:
+    """sha256 of the real path, the stat data of every entry (a changed file changes the key) and the limits."""
     real = os.path.realpath(src)
-    parts = [real]
+    parts = [real, "limits %r" % (tuple(limits),)]
     try:
         if os.path.isdir(real):
             for current, dirnames, filenames in os.walk(real, followlinks=False):
@@ -50,7 +52,7 @@ def source_fingerprint(src: str) -> str:
         else:
             parts.append(_stat_line(".", os.stat(real)))
     except OSError as error:
-        raise SourceError("%s %r cannot be read: %s" % (SRC_LABEL, src, error)) from error
+        raise SourceError("%s cannot be read: %s" % (src_label(src), error)) from error
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -79,9 +81,11 @@ def _private_dir(path: str) -> str:
     return path
 
 
-def packed_source(src: str, cache_dir: Optional[str] = None) -> Tuple[str, Manifest, str, bool]:
+def packed_source(
+    src: str, cache_dir: Optional[str] = None, limits: SourceLimits = DEFAULT_LIMITS
+) -> Tuple[str, Manifest, str, bool]:
     """(archive_path, manifest, digest, packed_now) for ``src``; packs at most once per source state."""
-    key = source_fingerprint(src)
+    key = source_fingerprint(src, limits)
     if key in _memory and os.path.exists(_memory[key][0]):
         return _memory[key] + (False,)
     if cache_dir is None:
@@ -99,7 +103,7 @@ def packed_source(src: str, cache_dir: Optional[str] = None) -> Tuple[str, Manif
         packed_now = False
         cached = _read_cached(archive_path, manifest_path)
         if cached is None:
-            cached = _pack(src, directory, archive_path, manifest_path)
+            cached = _pack(src, directory, archive_path, manifest_path, limits)
             packed_now = True
             _prune(directory, keep=key)
     _memory[key] = (archive_path, *cached)
@@ -118,11 +122,13 @@ def _read_cached(archive_path: str, manifest_path: str) -> Optional[Tuple[Manife
         return None
 
 
-def _pack(src: str, directory: str, archive_path: str, manifest_path: str) -> Tuple[Manifest, str]:
+def _pack(
+    src: str, directory: str, archive_path: str, manifest_path: str, limits: SourceLimits
+) -> Tuple[Manifest, str]:
     fd, tmp_archive = tempfile.mkstemp(dir=directory, suffix=".tar.gz.tmp")
     os.close(fd)
     try:
-        manifest, digest = pack_source(src, tmp_archive)
+        manifest, digest = pack_source(src, tmp_archive, limits)
         os.rename(tmp_archive, archive_path)
     except BaseException:
         os.unlink(tmp_archive)

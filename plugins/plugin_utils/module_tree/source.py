@@ -6,23 +6,27 @@
 The source is a directory holding ``modules/servers/smartermail/`` or that folder itself, or a
 .zip / .tar.gz / .tgz of either (possibly wrapped in one top folder). Whatever it is, it becomes
 one normalised .tar.gz (regular files and directories only, paths relative to the module folder)
-plus its checksum manifest. Archives with absolute paths, ``..``, links leaving the module folder,
-device files or several candidate module folders are refused before anything is sent anywhere.
+plus its checksum manifest. Members are streamed in chunks, never read whole.
+
+Everything that is refused (source_rules: names, kinds, duplicates, limits, damage) is refused
+here, before anything is sent anywhere: absolute paths, ``..``, control characters in names,
+links leaving the module folder, devices, fifos and sockets, duplicate members, a name that is
+both a file and a folder, several candidate module folders, damaged archives, and sources over
+the limits.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import functools
+import contextlib
 import hashlib
-import io
 import os
 import posixpath
 import stat
 import tarfile
 import zipfile
-from typing import IO, Callable, Dict, List, Mapping, Optional, Set, Tuple, cast
+from typing import IO, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, cast
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     DIR_MODE,
@@ -30,47 +34,41 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
     MODULE_ENTRY_FILE,
     MODULE_NAME,
     Manifest,
-    ModuleTreeError,
-    check_relative_path,
     manifest_digest,
 )
+from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source_rules import (
+    ARCHIVE_READ_ERRORS,
+    DEFAULT_LIMITS,
+    MAX_LINK_TARGET,
+    MIB,
+    Budget,
+    Member,
+    SourceError,
+    SourceLimits,
+    check_names,
+    clean_name,
+    damaged,
+    link_target_of,
+    refuse,
+    refuse_special,
+    special_kind,
+    src_label,
+)
 
-SRC_LABEL = "smartermail_module_src (src)"
+__all__ = ["SourceError", "SourceLimits", "collect_source", "open_source", "pack_source", "source_kind"]
+
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
+CHUNK_SIZE = MIB
 _EXPECTED = (
     "point it at the modules/servers/%s folder, a directory holding modules/servers/%s/, "
     "or a .zip / .tar.gz of either" % (MODULE_NAME, MODULE_NAME)
 )
 
 
-class SourceError(ModuleTreeError):
-    """The module source is missing, unreadable, unsafe or not a SmarterMail module."""
-
-
-class _Member:
-    """One archive or directory entry: kind is file, dir or link (link_target relative to the root)."""
-
-    __slots__ = ("kind", "link_target", "mtime", "name", "reader")
-
-    def __init__(
-        self,
-        name: str,
-        kind: str,
-        reader: Optional[Callable[[], bytes]] = None,
-        link_target: Optional[str] = None,
-        mtime: float = 0,
-    ) -> None:
-        self.name = name
-        self.kind = kind
-        self.reader = reader
-        self.link_target = link_target
-        self.mtime = mtime
-
-
 def source_kind(src: str) -> str:
     """'dir', 'zip' or 'tar'; SourceError naming the variable when it is none of these."""
     if not os.path.exists(src):
-        raise SourceError("%s %r does not exist on the controller: %s" % (SRC_LABEL, src, _EXPECTED))
+        raise SourceError("%s does not exist on the controller: %s" % (src_label(src), _EXPECTED))
     if os.path.isdir(src):
         return "dir"
     lowered = src.lower()
@@ -79,7 +77,7 @@ def source_kind(src: str) -> str:
     if lowered.endswith(".tar.gz") or lowered.endswith(".tgz"):
         return "tar"
     raise SourceError(
-        "%s %r is neither a directory nor a .zip/.tar.gz archive: %s" % (SRC_LABEL, src, _EXPECTED)
+        "%s is neither a directory nor a .zip/.tar.gz archive: %s" % (src_label(src), _EXPECTED)
     )
 
 
@@ -88,134 +86,118 @@ def find_module_dir(src: str) -> str:
     for candidate in (src, os.path.join(src, "modules", "servers", MODULE_NAME)):
         if os.path.isfile(os.path.join(candidate, MODULE_ENTRY_FILE)):
             return candidate
-    raise SourceError("%s %r has no %s: %s" % (SRC_LABEL, src, MODULE_ENTRY_FILE, _EXPECTED))
+    raise SourceError("%s has no %s: %s" % (src_label(src), MODULE_ENTRY_FILE, _EXPECTED))
 
 
-def _dir_members(module_dir: str) -> List[_Member]:
+# ---------------------------------------------------------------- listing each kind of source
+
+
+def _dir_members(module_dir: str, src: str, limits: SourceLimits) -> List[Member]:
     """Walk the module folder; links are kept as links so that they can be checked like archive ones."""
-    members: List[_Member] = []
+    budget = Budget(src, limits, 0)
+    members: List[Member] = []
     for current, dirnames, filenames in os.walk(module_dir, followlinks=False):
+        dirnames.sort()
         rel_dir = os.path.relpath(current, module_dir)
         for name in sorted(dirnames + filenames):
+            budget.count()
             path = os.path.join(current, name)
-            rel = name if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/" + name
+            raw = name if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/" + name
+            rel = clean_name(raw, src)
             info = os.lstat(path)
+            position = len(members)
             if stat.S_ISLNK(info.st_mode):
                 target = os.readlink(path)
-                if os.path.isabs(target):
-                    members.append(_Member(rel, "link", link_target=target))
-                else:
-                    members.append(
-                        _Member(rel, "link", link_target=posixpath.join(posixpath.dirname(rel), target))
-                    )
+                if not os.path.isabs(target):
+                    target = posixpath.join(posixpath.dirname(rel), target)
+                members.append(Member(rel, "link", raw, position, link_target=target))
             elif stat.S_ISDIR(info.st_mode):
-                members.append(_Member(rel, "dir", mtime=info.st_mtime))
+                members.append(Member(rel, "dir", raw, position, mtime=info.st_mtime))
             elif stat.S_ISREG(info.st_mode):
-                members.append(_Member(rel, "file", reader=_file_reader(path), mtime=info.st_mtime))
+                budget.add_file(raw, info.st_size)
+                # Opened, and closed, by _add_file while packing.
+                opener = cast(Callable[[], IO[bytes]], lambda path=path: open(path, "rb"))  # noqa: SIM115
+                members.append(Member(rel, "file", raw, position, opener, info.st_size, mtime=info.st_mtime))
             else:
-                raise SourceError("%s: %s is not a regular file, directory or link" % (SRC_LABEL, path))
+                raise refuse_special(src, raw, special_kind(info.st_mode) or "a special file")
     return members
 
 
-def _file_reader(path: str) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with open(path, "rb") as handle:
-            return handle.read()
-
-    return read
-
-
-def _clean_name(raw: str, archive: str) -> str:
-    name = raw.replace("\\", "/") if archive.lower().endswith(".zip") else raw
-    while name.startswith("./"):
-        name = name[2:]
-    name = name.rstrip("/")
-    if not name or name == ".":
-        return ""
+def _tar_members(archive: tarfile.TarFile, src: str, limits: SourceLimits) -> List[Member]:
+    """Headers in archive order, checked one by one: a bomb is refused at its header, not after."""
+    budget = Budget(src, limits, os.path.getsize(src))
+    members: List[Member] = []
+    last: Optional[str] = None
     try:
-        check_relative_path(name, "%s archive %s" % (SRC_LABEL, archive))
-    except ModuleTreeError as error:
-        raise SourceError("%s; refusing the archive" % error) from None
-    return name
+        for info in archive:
+            budget.count()
+            last = info.name
+            name = clean_name(info.name, src)
+            if name:
+                members.append(_tar_member(archive, info, name, len(members), src, budget))
+    except ARCHIVE_READ_ERRORS as error:
+        raise damaged(src, last, error) from None
+    return members
 
 
-def _link_target(name: str, target: str, archive: str) -> str:
-    if target.startswith("/"):
-        raise SourceError(
-            "%s archive %s: link %s points outside (absolute target %r); refusing it"
-            % (SRC_LABEL, archive, name, target)
-        )
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
-    if resolved == ".." or resolved.startswith("../"):
-        raise SourceError(
-            "%s archive %s: link %s points outside the archive (%r); refusing it"
-            % (SRC_LABEL, archive, name, target)
-        )
-    return resolved
-
-
-def _tar_members(path: str) -> List[_Member]:
-    try:
-        with tarfile.open(path, "r:*") as archive:
-            return [
-                _tar_member(archive, info, path)
-                for info in archive.getmembers()
-                if _clean_name(info.name, path)
-            ]
-    except (tarfile.TarError, OSError) as error:
-        raise SourceError("%s %r is not a readable .tar.gz: %s" % (SRC_LABEL, path, error)) from error
-
-
-def _tar_member(archive: tarfile.TarFile, info: tarfile.TarInfo, path: str) -> _Member:
-    name = _clean_name(info.name, path)
+def _tar_member(
+    archive: tarfile.TarFile, info: tarfile.TarInfo, name: str, position: int, src: str, budget: Budget
+) -> Member:
+    raw = info.name
     if info.isdir():
-        return _Member(name, "dir", mtime=info.mtime)
+        return Member(name, "dir", raw, position, mtime=info.mtime)
     if info.isfile():
+        budget.add_file(raw, info.size)
         # extractfile gives None only for members that are not regular files.
-        data = cast(IO[bytes], archive.extractfile(info)).read()
-        return _Member(name, "file", reader=lambda: data, mtime=info.mtime)
+        opener = cast(Callable[[], IO[bytes]], lambda: archive.extractfile(info))
+        return Member(name, "file", raw, position, opener, info.size, mtime=info.mtime)
     if info.issym():
-        return _Member(name, "link", link_target=_link_target(name, info.linkname, path))
+        return Member(name, "link", raw, position, link_target=link_target_of(raw, info.linkname, src))
     if info.islnk():
-        return _Member(name, "link", link_target=_clean_name(info.linkname, path))
-    raise SourceError(
-        "%s archive %s: %s is a device, fifo or other special file; refusing it" % (SRC_LABEL, path, name)
-    )
+        return Member(name, "link", raw, position, link_target=clean_name(info.linkname, src))
+    if info.ischr() or info.isblk():
+        raise refuse_special(src, raw, "a device file")
+    if info.isfifo():
+        raise refuse_special(src, raw, "a fifo")
+    raise refuse_special(src, raw, "a special file")
 
 
-def _zip_members(path: str) -> List[_Member]:
-    members: List[_Member] = []
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise SourceError("%s %r is not a readable .zip: %s" % (SRC_LABEL, path, error)) from error
-    with archive:
-        for info in archive.infolist():
-            name = _clean_name(info.filename, path)
-            if not name:
-                continue
-            unix_mode = info.external_attr >> 16
-            if stat.S_ISLNK(unix_mode):
+def _zip_members(archive: zipfile.ZipFile, src: str, limits: SourceLimits) -> List[Member]:
+    budget = Budget(src, limits, os.path.getsize(src))
+    members: List[Member] = []
+    for info in archive.infolist():
+        budget.count()
+        name = clean_name(info.filename, src, zip_names=True)
+        if not name:
+            continue
+        raw = info.filename
+        unix_mode = info.external_attr >> 16
+        position = len(members)
+        if info.flag_bits & 0x1:
+            raise refuse(src, raw, "is encrypted; use an archive without a password")
+        if stat.S_ISLNK(unix_mode):
+            if info.file_size > MAX_LINK_TARGET:
+                raise refuse(src, raw, "is a link with a %d-byte target; refusing it" % info.file_size)
+            try:
                 target = archive.read(info).decode("utf-8", "surrogateescape")
-                members.append(_Member(name, "link", link_target=_link_target(name, target, path)))
-            elif info.is_dir():
-                members.append(_Member(name, "dir"))
-            else:
-                members.append(_Member(name, "file", reader=functools.partial(archive.read, info)))
-        # Read every file now: the zip handle closes when this block ends.
-        for member in members:
-            if member.kind == "file":
-                data = _read(member)
-                member.reader = lambda data=data: data
+            except ARCHIVE_READ_ERRORS as error:
+                raise damaged(src, raw, error) from None
+            members.append(Member(name, "link", raw, position, link_target=link_target_of(raw, target, src)))
+        elif special_kind(unix_mode):
+            raise refuse_special(src, raw, cast(str, special_kind(unix_mode)))
+        elif info.is_dir():
+            members.append(Member(name, "dir", raw, position))
+        else:
+            budget.add_file(raw, info.file_size, info.compress_size)
+            opener = cast(Callable[[], IO[bytes]], lambda info=info: archive.open(info))
+            members.append(Member(name, "file", raw, position, opener, info.file_size))
     return members
 
 
-def _read(member: _Member) -> bytes:
-    """A file member's content (every file member has a reader)."""
-    return cast(Callable[[], bytes], member.reader)()
+# ---------------------------------------------------------------- checks over all members
 
 
-def _module_prefix(members: List[_Member], archive: str) -> str:
+def _module_prefix(members: List[Member], src: str) -> str:
     """The one folder holding smartermail.php: the archive root or a folder named like the module."""
     candidates: List[str] = []
     for member in members:
@@ -225,83 +207,159 @@ def _module_prefix(members: List[_Member], archive: str) -> str:
         if parent == "" or posixpath.basename(parent) == MODULE_NAME:
             candidates.append(parent)
     if not candidates:
-        raise SourceError("%s archive %s has no %s: %s" % (SRC_LABEL, archive, MODULE_ENTRY_FILE, _EXPECTED))
+        raise SourceError("%s has no %s: %s" % (src_label(src), MODULE_ENTRY_FILE, _EXPECTED))
     if len(candidates) > 1:
         listed = ", ".join(sorted((c or ".") + "/" for c in candidates))
         raise SourceError(
-            "%s archive %s holds more than one module folder (%s); keep exactly one"
-            % (SRC_LABEL, archive, listed)
+            "%s holds more than one module folder (%s); keep exactly one" % (src_label(src), listed)
         )
     return candidates[0]
 
 
-def _strip_prefix(members: List[_Member], prefix: str, label: str) -> List[Tuple[str, _Member]]:
-    """Members inside the module folder, renamed relative to it; links resolved to their file."""
-    inside: Dict[str, _Member] = {}
+def _strip_prefix(
+    members: List[Member], prefix: str, src: str, limits: SourceLimits
+) -> List[Tuple[str, Member]]:
+    """Members inside the module folder, renamed relative to it; links resolved to their file.
+
+    A link is packed as a copy of its file, so it counts towards the unpacked total again.
+    """
+    inside: Dict[str, Member] = {}
     for member in members:
         if prefix and not member.name.startswith(prefix + "/"):
             continue
         rel = member.name[len(prefix) + 1 :] if prefix else member.name
         inside[rel] = member
+    budget = Budget(src, limits, 0)
     resolved = []
     for rel, member in sorted(inside.items()):
         if member.kind == "link":
-            member = _follow(rel, member, inside, prefix, label)
+            link = member
+            member = _follow(link, inside, prefix, src)
+            budget.add_bytes(link.raw, member.size)
+        elif member.kind == "file":
+            budget.add_bytes(member.raw, member.size)
         resolved.append((rel, member))
     return resolved
 
 
-def _follow(rel: str, member: _Member, inside: Mapping[str, _Member], prefix: str, label: str) -> _Member:
+def _follow(link: Member, inside: Mapping[str, Member], prefix: str, src: str) -> Member:
     seen: Set[str] = set()
+    member = link
     while member.kind == "link":
         target = cast(str, member.link_target)  # a link member always has its target
+        outside = "is a link that points outside the module folder (%r); refusing it" % target
         if target.startswith("/"):
-            raise SourceError(
-                "%s: link %s points outside the module folder (%r); refusing it" % (label, rel, target)
-            )
+            raise refuse(src, link.raw, outside)
         target = posixpath.normpath(target)
         if prefix:
             if not target.startswith(prefix + "/"):
-                raise SourceError(
-                    "%s: link %s points outside the module folder (%r); refusing it" % (label, rel, target)
-                )
+                raise refuse(src, link.raw, outside)
             target = target[len(prefix) + 1 :]
         if target.startswith("../") or target == ".." or target in seen or target not in inside:
-            raise SourceError(
-                "%s: link %s points outside the module folder or nowhere (%r); refusing it"
-                % (label, rel, member.link_target)
+            raise refuse(
+                src,
+                link.raw,
+                "is a link that points outside the module folder or nowhere (%r); refusing it"
+                % member.link_target,
             )
         seen.add(target)
         member = inside[target]
     if member.kind != "file":
-        raise SourceError(
-            "%s: link %s points to a directory; links to directories are not supported" % (label, rel)
-        )
+        raise refuse(src, link.raw, "is a link to a directory; links to directories are not supported")
     return member
 
 
-def collect_source(src: str) -> Tuple[str, List[Tuple[str, _Member]]]:
-    """(kind, [(relpath, member)]) for the module folder in ``src``; SourceError on anything unsafe."""
+# ---------------------------------------------------------------- reading and packing
+
+
+@contextlib.contextmanager
+def open_source(
+    src: str, limits: SourceLimits = DEFAULT_LIMITS
+) -> Iterator[Tuple[str, List[Tuple[str, Member]]]]:
+    """(kind, [(relpath, member)] sorted by relpath) for the module folder in ``src``, checked.
+
+    The members' streams can be opened while the block runs (an archive stays open until then).
+    """
     kind = source_kind(src)
     if kind == "dir":
         module_dir = find_module_dir(src)
         try:
-            members = _dir_members(module_dir)
+            members = _dir_members(module_dir, src, limits)
         except OSError as error:
-            raise SourceError("%s %r cannot be read: %s" % (SRC_LABEL, src, error)) from error
-        return kind, _strip_prefix(members, "", "%s %s" % (SRC_LABEL, module_dir))
-    members = _zip_members(src) if kind == "zip" else _tar_members(src)
-    prefix = _module_prefix(members, src)
-    return kind, _strip_prefix(members, prefix, "%s archive %s" % (SRC_LABEL, src))
+            raise SourceError("%s cannot be read: %s" % (src_label(src), error)) from error
+        check_names(members, src)
+        yield kind, _strip_prefix(members, "", src, limits)
+        return
+    with _open_archive(src, kind) as archive:
+        if kind == "zip":
+            members = _zip_members(cast(zipfile.ZipFile, archive), src, limits)
+        else:
+            members = _tar_members(cast(tarfile.TarFile, archive), src, limits)
+        check_names(members, src)
+        prefix = _module_prefix(members, src)
+        yield kind, _strip_prefix(members, prefix, src, limits)
 
 
-def pack_source(src: str, out_path: str) -> Tuple[Manifest, str]:
+@contextlib.contextmanager
+def _open_archive(src: str, kind: str) -> Iterator[object]:
+    label = ".zip" if kind == "zip" else ".tar.gz"
+    try:
+        archive = zipfile.ZipFile(src) if kind == "zip" else tarfile.open(src, "r:*")  # noqa: SIM115 - closed below
+    except ARCHIVE_READ_ERRORS as error:
+        raise SourceError("%s is not a readable %s: %s" % (src_label(src), label, error)) from error
+    with archive:
+        yield archive
+
+
+def collect_source(src: str, limits: SourceLimits = DEFAULT_LIMITS) -> Tuple[str, List[Tuple[str, Member]]]:
+    """(kind, [(relpath, member)]) for the module folder in ``src``, checked; contents not read."""
+    with open_source(src, limits) as found:
+        return found
+
+
+class _HashingReader:
+    """Passes a member's bytes through in chunks, hashing them on the way."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.sha256 = hashlib.sha256()
+
+    def read(self, size: int = CHUNK_SIZE) -> bytes:
+        data = self.stream.read(min(size, CHUNK_SIZE) if size and size > 0 else CHUNK_SIZE)
+        self.sha256.update(data)
+        return data
+
+
+def _add_file(archive: tarfile.TarFile, rel: str, member: Member, src: str) -> str:
+    """Stream one file member into the packed archive; its sha256."""
+    info = tarfile.TarInfo(rel)
+    info.size = member.size
+    info.mode = FILE_MODE
+    info.mtime = int(member.mtime or 0)
+    try:
+        with contextlib.closing(cast(Callable[[], IO[bytes]], member.opener)()) as stream:
+            reader = _HashingReader(stream)
+            archive.addfile(info, cast(IO[bytes], reader))
+    except ARCHIVE_READ_ERRORS as error:
+        if isinstance(error, OSError) and not isinstance(error, tarfile.TarError) and error.filename:
+            raise SourceError("%s cannot be read: %s" % (src_label(src), error)) from error
+        raise damaged(src, member.raw, error) from None
+    return reader.sha256.hexdigest()
+
+
+def pack_source(src: str, out_path: str, limits: SourceLimits = DEFAULT_LIMITS) -> Tuple[Manifest, str]:
     """Write the normalised .tar.gz of the module folder to ``out_path``; return its manifest."""
-    _root, entries = collect_source(src)
+    with open_source(src, limits) as (_kind, entries):
+        manifest = _write_packed(out_path, entries, src)
+    return manifest, manifest_digest(manifest)
+
+
+def _write_packed(out_path: str, entries: List[Tuple[str, Member]], src: str) -> Manifest:
     files: Dict[str, str] = {}
     dirs: Set[str] = set()
     with tarfile.open(out_path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
-        for rel, member in entries:
+        # Source order: a .tar.gz is then decompressed once, front to back.
+        for rel, member in sorted(entries, key=lambda entry: (entry[1].position, entry[0])):
             parent = posixpath.dirname(rel)
             while parent and parent not in dirs:
                 dirs.add(parent)
@@ -309,17 +367,10 @@ def pack_source(src: str, out_path: str) -> Tuple[Manifest, str]:
             if member.kind == "dir":
                 dirs.add(rel)
                 continue
-            data = _read(member)
-            files[rel] = hashlib.sha256(data).hexdigest()
-            info = tarfile.TarInfo(rel)
-            info.size = len(data)
-            info.mode = FILE_MODE
-            info.mtime = int(member.mtime or 0)
-            archive.addfile(info, io.BytesIO(data))
+            files[rel] = _add_file(archive, rel, member, src)
         for rel in sorted(dirs):
             info = tarfile.TarInfo(rel)
             info.type = tarfile.DIRTYPE
             info.mode = DIR_MODE
             archive.addfile(info)
-    manifest = {"files": files, "dirs": sorted(dirs)}
-    return manifest, manifest_digest(manifest)
+    return {"files": files, "dirs": sorted(dirs)}
