@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fixtures.install import host_snapshot, module_tree, run_playbook
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import db_rows, query, root_connect
@@ -35,17 +34,13 @@ def box(use_working_tree_collection: None) -> Iterator[SandboxInfo]:  # noqa: F8
         yield info
 
 
-def group_vars(box: SandboxInfo) -> dict[str, Any]:
-    return yaml.safe_load(box.inventory.read_text())["all"]["children"]["whmcs"]["vars"]
-
-
 def servers_named(box: SandboxInfo, *names: str) -> dict[str, Any]:
-    template = group_vars(box)["smartermail_servers"][0]
+    template = box.group_vars["smartermail_servers"][0]
     return {"smartermail_servers": [dict(template, name=name) for name in names]}
 
 
 def products(box: SandboxInfo, *changes: dict[str, Any]) -> dict[str, Any]:
-    template = group_vars(box)["smartermail_products"][0]
+    template = box.group_vars["smartermail_products"][0]
     return {"smartermail_products": [dict(copy.deepcopy(template), **change) for change in changes]}
 
 

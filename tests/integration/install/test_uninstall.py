@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fixtures.install import host_snapshot, module_tree, run_playbook
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import add_service, db_rows, query
@@ -29,13 +28,9 @@ EVERYTHING = {
 }
 
 
-def group_vars(info: SandboxInfo) -> dict[str, Any]:
-    return yaml.safe_load(info.inventory.read_text())["all"]["children"]["whmcs"]["vars"]
-
-
 def two_products(info: SandboxInfo) -> dict[str, Any]:
     """The sandbox's product plus a second one, "Email Hosting Pro", in the same group."""
-    products = copy.deepcopy(group_vars(info)["smartermail_products"])
+    products = copy.deepcopy(info.group_vars["smartermail_products"])
     products.append(dict(products[0], name="Email Hosting Pro", monthly_price=9.0))
     return {"smartermail_products": products}
 

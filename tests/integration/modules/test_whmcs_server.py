@@ -290,36 +290,23 @@ def test_servers_are_removed_all_or_none(tmp_path: Path, box: SandboxInfo) -> No
         run_server(tmp_path, box, name=name, server_group={"name": "SM"}).results["server_id"]
         for name in ("mail-a", "mail-b")
     ]
+
+    def remove_both() -> Any:
+        absent = dict(name=None, password=None, hostname=None, username=None, state="absent")
+        return run_server(tmp_path, box, names=["mail-a", "mail-b"], **absent).results
+
     add_service(box, server_id=ids[1])
     before = snapshot(box)
-    refused = run_server(
-        tmp_path,
-        box,
-        name=None,
-        names=["mail-a", "mail-b"],
-        state="absent",
-        password=None,
-        hostname=None,
-        username=None,
-    )
-    assert refused.results["failed"] is True
-    assert refused.results["msg"].startswith("1 of the 2 servers cannot be removed, so none was removed: ")
-    assert "'mail-b'" in refused.results["msg"] and "'mail-a'" not in refused.results["msg"]
+    refused = remove_both()
+    assert refused["failed"] is True
+    assert refused["msg"].startswith("1 of the 2 servers cannot be removed, so none was removed: ")
+    assert "'mail-b'" in refused["msg"] and "'mail-a'" not in refused["msg"]
     assert snapshot(box) == before
 
     query(box, "DELETE FROM tblhosting")
-    removed = run_server(
-        tmp_path,
-        box,
-        name=None,
-        names=["mail-a", "mail-b"],
-        state="absent",
-        password=None,
-        hostname=None,
-        username=None,
-    )
-    assert removed.results["changed"] is True and removed.results["action"] == "delete"
-    assert [entry["server_id"] for entry in removed.results["removed"]] == ids
+    removed = remove_both()
+    assert removed["changed"] is True and removed["action"] == "delete"
+    assert [entry["server_id"] for entry in removed["removed"]] == ids
     assert (
         query(box, "SELECT id FROM tblservers") == []
         and query(box, "SELECT id FROM tblservergroupsrel") == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,15 +14,6 @@ from fixtures.mariadb import WhmcsDatabase
 from smartermail_whmcs.sandbox.mariadb import MariaDBServer
 
 
-@pytest.fixture
-def connection(whmcs_database: WhmcsDatabase) -> Iterator[Any]:
-    connection = whmcs_database.connect(autocommit=False)
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
 def problems(connection: Any, servers: list[str] = [], *products: ProductName) -> list[str]:  # noqa: B006
     with transaction(connection, commit=False) as cursor:
         return check_inventory_names(cursor, servers, "", list(products))
@@ -34,17 +24,17 @@ def problems(connection: Any, servers: list[str] = [], *products: ProductName) -
     [("mail1", "mäil1"), ("mail1", "MAIL1"), ("strasse", "straße"), ("Mail", "Mail ")],
 )
 def test_server_names_the_collation_holds_equal_are_one_name(
-    connection: Any, first: str, second: str
+    whmcs_connection: Any, first: str, second: str
 ) -> None:
-    (problem,) = problems(connection, [first, second])
+    (problem,) = problems(whmcs_connection, [first, second])
     assert problem.startswith(f"smartermail_servers: {first!r} and {second!r} are one entry")
     assert "tblservers.name with utf8mb3_unicode_ci" in problem
 
 
-def test_distinct_names_and_products_of_other_groups_pass(connection: Any) -> None:
+def test_distinct_names_and_products_of_other_groups_pass(whmcs_connection: Any) -> None:
     assert (
         problems(
-            connection,
+            whmcs_connection,
             ["mail1", "mail2", "mäil3"],
             ProductName("Email Hosting", "Email"),
             ProductName("Email Hosting", "Business"),
@@ -54,9 +44,9 @@ def test_distinct_names_and_products_of_other_groups_pass(connection: Any) -> No
     )
 
 
-def test_products_equal_in_an_equal_group_are_one_product(connection: Any) -> None:
+def test_products_equal_in_an_equal_group_are_one_product(whmcs_connection: Any) -> None:
     (problem,) = problems(
-        connection, [], ProductName("Email Hosting", "Email"), ProductName("ÉMAIL hosting", "émail")
+        whmcs_connection, [], ProductName("Email Hosting", "Email"), ProductName("ÉMAIL hosting", "émail")
     )
     assert "'Email Hosting' (group 'Email') and 'ÉMAIL hosting' (group 'émail') are one entry" in problem
     assert (
@@ -65,9 +55,9 @@ def test_products_equal_in_an_equal_group_are_one_product(connection: Any) -> No
     )
 
 
-def test_four_byte_characters_are_refused_naming_value_characters_and_charset(connection: Any) -> None:
+def test_four_byte_characters_are_refused_naming_value_characters_and_charset(whmcs_connection: Any) -> None:
     found = problems(
-        connection,
+        whmcs_connection,
         ["mail 📬"],
         ProductName("Mail 📧", "Email"),
         ProductName("Mail", "Email", description="Fast 🚀 and ✓ safe", server_group="SM 🧱"),
@@ -81,7 +71,7 @@ def test_four_byte_characters_are_refused_naming_value_characters_and_charset(co
 
 
 def test_a_utf8mb4_table_takes_emoji_and_compares_with_its_own_collation(
-    connection: Any, whmcs_database: WhmcsDatabase, mariadb_server: MariaDBServer
+    whmcs_connection: Any, whmcs_database: WhmcsDatabase, mariadb_server: MariaDBServer
 ) -> None:
     root = mariadb_server.root_connect(whmcs_database.name)
     try:
@@ -89,4 +79,6 @@ def test_a_utf8mb4_table_takes_emoji_and_compares_with_its_own_collation(
             cursor.execute("ALTER TABLE tblproducts CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
     finally:
         root.close()
-    assert problems(connection, [], ProductName("Mail 📧", "Email"), ProductName("MAIL 📧", "Email")) == []
+    assert (
+        problems(whmcs_connection, [], ProductName("Mail 📧", "Email"), ProductName("MAIL 📧", "Email")) == []
+    )
