@@ -114,7 +114,7 @@ def missing_rights(cursor: Any, steps: Sequence[str]) -> List[MissingRight]:
 
 def _quoted_account(account: str) -> str:
     """'user@host' (CURRENT_USER()) as 'user'@'host' for a GRANT statement."""
-    user, _, host = account.rpartition("@")
+    user, host = account.rpartition("@")[::2]
     return "'%s'@'%s'" % (user.replace("'", "''"), host.replace("'", "''"))
 
 
@@ -134,8 +134,8 @@ def grant_statements(missing: Sequence[MissingRight], database: str, account: st
     """One GRANT per table, naming only the rights that are missing."""
     return [
         "GRANT %s ON `%s`.`%s` TO %s;"
-        % (", ".join(privileges), database.replace("`", "``"), table, _quoted_account(account))
-        for table, (privileges, _) in _by_table(missing).items()
+        % (", ".join(needed[0]), database.replace("`", "``"), table, _quoted_account(account))
+        for table, needed in _by_table(missing).items()
     ]
 
 
