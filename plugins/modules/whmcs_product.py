@@ -27,6 +27,12 @@ description:
     C(php -n), C(open_basedir) limited to the module folder, no URL wrappers, the functions that
     run commands, open connections or write files disabled, an empty environment and a timeout.
   - Diffs show the product fields, the pricing row and the named module settings.
+  - O(state=absent) with O(products) removes several products in one call, all or none - every
+    removal is planned, and refused while a service uses its product, before any row is deleted,
+    and the deletes run in one transaction.
+  - Two runs against one database write products one after the other - each call holds the
+    database's named lock C(astral360.smartermail:products:<database>) (C(GET_LOCK)) from before its
+    first read until its commit, and fails with a sentence when another run held it for 60 s.
 author:
   - Astral 360 (@AstralInternet)
 extends_documentation_fragment:
@@ -34,13 +40,29 @@ extends_documentation_fragment:
   - astral360.smartermail.whmcs_write
 options:
   name:
-    description: Product name, unique within O(group).
+    description:
+      - Product name, unique within O(group). Required unless O(products) is given.
     type: str
-    required: true
   group:
-    description: Name of the product group; created when it does not exist.
+    description:
+      - Name of the product group; created when it does not exist. Required with O(name).
     type: str
-    required: true
+  products:
+    description:
+      - With O(state=absent) only, instead of O(name) and O(group) - the products to remove, all or
+        none. Every removal is planned first; when any product is still used by a service, none is
+        removed and the message names each refusal.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Product name.
+        type: str
+        required: true
+      group:
+        description: Its product group.
+        type: str
+        required: true
   description:
     description: Product description shown on the order form.
     type: str
@@ -143,6 +165,14 @@ EXAMPLES = r"""
     name: Email Hosting (old)
     group: Email
     state: absent
+
+- name: Remove two products, or neither when one still has services
+  astral360.smartermail.whmcs_product:
+    whmcs_root: /var/www/whmcs
+    state: absent
+    products:
+      - {name: Email Hosting, group: Email}
+      - {name: Email Hosting Pro, group: Email}
 """
 
 RETURN = r"""
@@ -161,6 +191,17 @@ configoptions:
   returned: when state=present
   type: dict
   sample: {"configoption1": "10", "configoption8": "on", "configoption23": "none"}
+removed:
+  description: The products removed (or that would be, in check mode) by a call with O(products).
+  returned: when O(products) is given
+  type: list
+  elements: dict
+  sample: [{"name": "Email Hosting", "group": "Email", "product_id": 7}]
+refused:
+  description: One sentence per product of O(products) that a service still uses.
+  returned: when a removal with O(products) is refused
+  type: list
+  elements: str
 diff:
   description: Product fields, pricing row, slug and named module settings before and after.
   returned: always
@@ -168,6 +209,7 @@ diff:
 """
 
 import os
+from functools import partial
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
@@ -176,12 +218,18 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     read_module_config_options,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
+    WhmcsProductError,
     apply_plan,
     build_request,
     plan_product,
     plan_removal,
+    removal_targets,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import WhmcsWriteModule
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import (
+    PlanBatch,
+    WhmcsWriteModule,
+    plan_every,
+)
 
 MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smartermail.php")
 
@@ -189,11 +237,17 @@ MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smarte
 class WhmcsProductModule(WhmcsWriteModule):
     name = "whmcs_product"
     input_errors = (ModuleOptionError, ModuleSchemaError)
+    lock_purpose = "products"
 
     def argument_spec(self):
         return dict(
-            name=dict(type="str", required=True),
-            group=dict(type="str", required=True),
+            name=dict(type="str"),
+            group=dict(type="str"),
+            products=dict(
+                type="list",
+                elements="dict",
+                options=dict(name=dict(type="str", required=True), group=dict(type="str", required=True)),
+            ),
             description=dict(type="str", default=""),
             hidden=dict(type="bool", default=False),
             monthly_price=dict(type="raw"),
@@ -213,6 +267,14 @@ class WhmcsProductModule(WhmcsWriteModule):
         return dict(product_id=None, group_id=None, diff=dict(before={}, after={}))
 
     def validate(self):
+        self.removals = None
+        if self.params["products"] is not None:
+            if self.params["state"] != "absent":
+                raise WhmcsProductError(
+                    "products lists products to remove and goes with state=absent; to create or update "
+                    "a product give name and group",
+                )
+            self.removals = removal_targets(self.params["products"])
         self.request = build_request(self.params) if self.params["state"] == "present" else None
         if self.request is not None:
             self.result["configoptions"] = dict(self.request.configoptions)
@@ -238,6 +300,10 @@ class WhmcsProductModule(WhmcsWriteModule):
             self.module.warn(warning)
 
     def plan(self, cursor):
+        if self.removals is not None:
+            return plan_every(
+                [partial(plan_removal, cursor, name, group) for name, group in self.removals], "products"
+            )
         if self.request is None:
             return plan_removal(cursor, self.params["name"], self.params["group"])
         # A check-mode plan may name server groups an earlier step of the same run creates.
@@ -245,6 +311,15 @@ class WhmcsProductModule(WhmcsWriteModule):
         return plan_product(cursor, self.request, expected_groups)
 
     def report(self, plan):
+        if isinstance(plan, PlanBatch):
+            return dict(
+                removed=[
+                    dict(name=p.name, group=p.group, product_id=p.product_id) for p in plan.plans if p.delete
+                ],
+                diff=dict(
+                    before={"%s / %s" % (p.group, p.name): p.before for p in plan.plans if p.delete}, after={}
+                ),
+            )
         return dict(
             product_id=plan.product_id,
             group_id=plan.group_id,
@@ -252,12 +327,20 @@ class WhmcsProductModule(WhmcsWriteModule):
         )
 
     def apply(self, cursor, plan):
+        if isinstance(plan, PlanBatch):
+            for removal in plan.plans:
+                apply_plan(cursor, removal)
+            return {}
         product_id, group_id = apply_plan(cursor, plan)
         return dict(product_id=product_id, group_id=group_id)
 
 
 def main():
-    WhmcsProductModule().run()
+    WhmcsProductModule(
+        required_one_of=[("name", "products")],
+        mutually_exclusive=[("name", "products"), ("group", "products")],
+        required_together=[("name", "group")],
+    ).run()
 
 
 if __name__ == "__main__":

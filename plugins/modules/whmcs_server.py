@@ -22,6 +22,8 @@ description:
   - Optionally puts the server in a server group (C(tblservergroups) and C(tblservergroupsrel)),
     creating the group when needed.
   - All reads and writes of one call run in one database transaction.
+  - O(state=absent) with O(names) removes several servers in one call, all or none - every removal
+    is planned, and refused while a service uses its server, before any row is deleted.
   - Diffs show the row; the password shows as C(********), with C((changed)) appended when it would change.
 author:
   - Astral 360 (@AstralInternet)
@@ -30,9 +32,16 @@ extends_documentation_fragment:
   - astral360.smartermail.whmcs_write
 options:
   name:
-    description: The server's name in WHMCS; the key this module finds the row by.
+    description:
+      - The server's name in WHMCS; the key this module finds the row by. Required unless O(names) is given.
     type: str
-    required: true
+  names:
+    description:
+      - With O(state=absent) only, instead of O(name) - the servers to remove, all or none. Every
+        removal is planned first; when any server still has services, none is removed and the
+        message names each refusal.
+    type: list
+    elements: str
   state:
     description:
       - C(present) creates or updates the server; C(absent) deletes it and its group memberships.
@@ -110,6 +119,12 @@ EXAMPLES = r"""
     whmcs_root: /var/www/whmcs
     name: mail1
     state: absent
+
+- name: Remove two servers, or neither when one still has services
+  astral360.smartermail.whmcs_server:
+    whmcs_root: /var/www/whmcs
+    names: [mail1, mail2]
+    state: absent
 """
 
 RETURN = r"""
@@ -148,15 +163,33 @@ services:
   returned: failure
   type: int
   sample: 4
+removed:
+  description: The servers removed (or that would be, in check mode) by a call with O(names).
+  returned: when O(names) is given
+  type: list
+  elements: dict
+  sample: [{"name": "mail1", "server_id": 3}]
+refused:
+  description: One sentence per server of O(names) that still has services.
+  returned: when a removal with O(names) is refused
+  type: list
+  elements: str
 """
 
+from functools import partial
+
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.servers import (
+    WhmcsServerError,
     apply_server_plan,
     plan_server,
     plan_server_removal,
     server_spec_from_params,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import WhmcsWriteModule
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import (
+    PlanBatch,
+    WhmcsWriteModule,
+    plan_every,
+)
 
 
 class WhmcsServerModule(WhmcsWriteModule):
@@ -164,7 +197,8 @@ class WhmcsServerModule(WhmcsWriteModule):
 
     def argument_spec(self):
         return dict(
-            name=dict(type="str", required=True),
+            name=dict(type="str"),
+            names=dict(type="list", elements="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             validate_only=dict(type="bool", default=False),
             hostname=dict(type="str"),
@@ -188,17 +222,34 @@ class WhmcsServerModule(WhmcsWriteModule):
         return dict(server_id=None)
 
     def subject(self):
-        return self.params["name"]
+        return self.params["name"] or ", ".join(self.params["names"])
 
     def validate(self):
+        if self.params["names"] is not None and self.params["state"] != "absent":
+            raise WhmcsServerError(
+                "names lists servers to remove and goes with state=absent; to add or update a server give name",
+                option="names",
+            )
         self.spec = server_spec_from_params(self.params) if self.params["state"] == "present" else None
 
     def plan(self, cursor):
+        if self.params["names"] is not None:
+            planners = [partial(plan_server_removal, cursor, name) for name in self.params["names"]]
+            return plan_every(planners, "servers")
         if self.spec is None:
             return plan_server_removal(cursor, self.params["name"])
         return plan_server(cursor, self.spec, self.config.cc_encryption_hash)
 
     def report(self, plan):
+        if isinstance(plan, PlanBatch):
+            deleted = [p for p in plan.plans if p.action == "delete"]
+            return dict(
+                action="delete" if deleted else "none",
+                changed_fields=["state"] if deleted else [],
+                password_changed=False,
+                removed=[dict(name=p.before["name"], server_id=p.server_id) for p in deleted],
+                diff=dict(before={p.before["name"]: p.before for p in deleted}, after={}),
+            )
         header = "tblservers %s" % self.params["name"]
         return dict(
             server_id=plan.server_id,
@@ -210,11 +261,19 @@ class WhmcsServerModule(WhmcsWriteModule):
         )
 
     def apply(self, cursor, plan):
+        if isinstance(plan, PlanBatch):
+            for removal in plan.plans:
+                apply_server_plan(cursor, removal, self.config.cc_encryption_hash)
+            return {}
         return dict(server_id=apply_server_plan(cursor, plan, self.config.cc_encryption_hash))
 
 
 def main():
-    WhmcsServerModule(required_if=[("state", "present", ("hostname", "username", "password"))]).run()
+    WhmcsServerModule(
+        required_one_of=[("name", "names")],
+        mutually_exclusive=[("name", "names")],
+        required_if=[("state", "present", ("hostname", "username", "password"))],
+    ).run()
 
 
 if __name__ == "__main__":

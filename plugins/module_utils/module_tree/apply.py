@@ -464,8 +464,12 @@ def restored(
     layout.check()
     backups = list_backups(layout.backup_dir)
     if not backups:
+        # A first install replaces nothing, so it leaves no backup: say how to remove instead.
         raise ModuleTreeError(
-            "no backup to restore: %s holds no %s<timestamp> folder" % (layout.backup_dir, BACKUP_PREFIX)
+            "no backup to restore: %s holds no %s<timestamp> folder, so there is no earlier version to go "
+            "back to (a first install keeps none). Nothing was changed. To remove the module files instead, "
+            "use state=absent (uninstall playbook: smartermail_module_uninstall: absent); they are then "
+            "moved to a backup" % (layout.backup_dir, BACKUP_PREFIX)
         )
     newest = backups[-1]
     wanted = tree_manifest(scan_tree(newest))

@@ -37,6 +37,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     resolve_options,
     split_options,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.slugs import slugify
 
 try:
     import pymysql
@@ -54,7 +55,7 @@ __all__ = [
     "normalise_autosetup",
     "plan_product",
     "plan_removal",
-    "slugify",
+    "removal_targets",
 ]
 
 MODULE_NAME = "smartermail"
@@ -225,6 +226,17 @@ def _required_text(value: Any, parameter: str) -> str:
     return text
 
 
+def removal_targets(entries: Any) -> List[Tuple[str, str]]:
+    """(name, group) of each entry of a list of products to remove, checked like ``name`` and ``group``."""
+    return [
+        (
+            _required_text(entry.get("name"), "products[%d].name" % index),
+            _required_text(entry.get("group"), "products[%d].group" % index),
+        )
+        for index, entry in enumerate(entries or [])
+    ]
+
+
 def build_request(params: Mapping[str, Any]) -> ProductRequest:
     """Check the module parameters (name, group, description, hidden, monthly_price, setup_fee,
     currency, server_group, autosetup, options) before anything is read or written.
@@ -250,12 +262,6 @@ def build_request(params: Mapping[str, Any]) -> ProductRequest:
         autosetup=normalise_autosetup(params.get("autosetup")),
         configoptions=configoptions,
     )
-
-
-def slugify(text: str) -> str:
-    """WHMCS-style URL slug: lower case ASCII words joined by '-'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:128] or "product"
 
 
 # ---------------------------------------------------------------- database reads

@@ -8,23 +8,29 @@ A module gives its argument spec, a ``plan`` (read the rows, decide, build the d
 
 1. ``validate()`` checks the parameters before anything is opened (``validate_only`` stops here);
 2. the PyMySQL dependency is checked, then ``prepare()`` may look at the host (files, warnings);
-3. configuration.php is read and the database opened;
-4. ``plan()`` runs inside one transaction; in check mode the transaction is rolled back and
-   nothing is written, otherwise ``apply()`` writes the plan in that same transaction, so a
-   failure leaves the database as it was;
+3. configuration.php is read and the database opened; a module that names a ``lock_purpose``
+   then waits for the database's named lock for it (``named_lock.py``), so two runs against one
+   database write one after the other;
+4. ``plan()`` runs inside one transaction; in check mode (or for a ``read_only`` module) the
+   transaction is rolled back and nothing is written, otherwise ``apply()`` writes the plan in
+   that same transaction, so a failure leaves the database as it was;
 5. the result carries ``changed``, the module's fields and a ``diff`` on every run (before ==
    after when nothing changes), secrets masked by the plan;
 6. errors map to one sentence: a ``WhmcsChangeError`` (and the module's own input errors) as it is,
    a configuration/database/encryption error prefixed with what was being written, anything else as
    "<module> failed unexpectedly" with the traceback kept for -vvv.
+
+``plan_every`` plans several changes of one call (a list of removals) before any is written, and
+refuses them all, in one sentence naming each refusal, when any one is refused.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import traceback
-from typing import Any, Dict, Optional, Tuple, Type
+from typing import Any, Callable, ContextManager, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
@@ -41,6 +47,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.databa
     transaction,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.errors import WhmcsChangeError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.named_lock import named_lock
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import (
     WhmcsCryptoError,
 )
@@ -49,12 +56,47 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.passwo
 ACCESS_ERRORS = (WhmcsConfigError, WhmcsDbError, WhmcsCryptoError)
 
 
+class PlanBatch(NamedTuple):
+    """The plans of one call that changes several rows; it changes something when any plan does."""
+
+    plans: List[Any]
+
+    @property
+    def changed(self) -> bool:
+        return any(plan.changed for plan in self.plans)
+
+
+def plan_every(planners: Sequence[Callable[[], Any]], what: str) -> PlanBatch:
+    """Run every planner; when any refuses, raise one WhmcsChangeError naming every refusal."""
+    plans: List[Any] = []
+    refused: List[str] = []
+    for planner in planners:
+        try:
+            plans.append(planner())
+        except WhmcsChangeError as error:
+            if len(planners) == 1:
+                error.details.setdefault("refused", [str(error)])
+                raise
+            refused.append(str(error))
+    if refused:
+        raise WhmcsChangeError(
+            "%d of the %d %s cannot be removed, so none was removed: %s"
+            % (len(refused), len(planners), what, "; ".join(refused)),
+            details={"refused": refused},
+        )
+    return PlanBatch(plans)
+
+
 class WhmcsWriteModule:
     """Subclass it, set ``name``, and give ``argument_spec``, ``plan``, ``apply`` and ``report``."""
 
     name = "whmcs_write"
     # Errors whose own sentence is the message, besides WhmcsChangeError.
     input_errors: Tuple[Type[Exception], ...] = ()
+    # A module that only checks: its transaction is rolled back even outside check mode.
+    read_only = False
+    # What the module writes, when two runs against one database must take turns (named_lock.py).
+    lock_purpose: Optional[str] = None
 
     def __init__(self, **module_options: Any) -> None:
         spec = whmcs_argument_spec()
@@ -113,10 +155,11 @@ class WhmcsWriteModule:
         try:
             self.prepare()
             self.config, self.connection = open_whmcs(self.params)
-            with transaction(self.connection, commit=not self.check_mode) as cursor:
+            writes = not (self.check_mode or self.read_only)
+            with self._write_lock(), transaction(self.connection, commit=writes) as cursor:
                 plan = self.plan(cursor)
                 self.result.update(self.report(plan), changed=bool(plan.changed))
-                if plan.changed and not self.check_mode:
+                if plan.changed and writes:
                     self.result.update(self.apply(cursor, plan))
         except Exception as error:
             self._fail(error)
@@ -124,6 +167,12 @@ class WhmcsWriteModule:
             if self.connection is not None:
                 self.connection.close()
         self.module.exit_json(**self.result)
+
+    def _write_lock(self) -> ContextManager[Any]:
+        """The database's named lock for ``lock_purpose``, released after the transaction ends."""
+        if self.lock_purpose is None:
+            return contextlib.nullcontext()
+        return named_lock(self.connection, self.lock_purpose, self.config.db_name)
 
     def _fail(self, error: Exception) -> None:
         if isinstance(error, WhmcsChangeError):

@@ -7,6 +7,8 @@ every test works in its own product group, so tests do not see each other's rows
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,7 +19,7 @@ import pytest
 from fixtures.ansible_runner import PlaybookRun, run_module
 from fixtures.product_settings import EXPECTED_DEFAULTS
 from fixtures.sandbox import SandboxInfo, sandbox
-from fixtures.sandbox_db import insert, query
+from fixtures.sandbox_db import add_service, connect_host, insert, query
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
@@ -78,20 +80,6 @@ def pricing_rows(info: SandboxInfo, product_id: int) -> list[dict[str, Any]]:
 
 def add_server_group(info: SandboxInfo, name: str) -> int:
     return insert(info, "INSERT INTO tblservergroups (name, filltype) VALUES (%s, 1)", name)
-
-
-def add_service(info: SandboxInfo, product_id: int, status: str = "Active") -> int:
-    """A tblhosting row using the product (every NOT NULL column, as WHMCS would write it)."""
-    return insert(
-        info,
-        "INSERT INTO tblhosting (userid, orderid, packageid, server, regdate, domain, paymentmethod, "
-        "billingcycle, nextinvoicedate, domainstatus, username, password, notes, subscriptionid, promoid, "
-        "suspendreason, overideautosuspend, overidesuspenduntil, dedicatedip, assignedips, ns1, ns2) "
-        "VALUES (1, 1, %s, 0, CURDATE(), 'example.test', 'banktransfer', 'Monthly', CURDATE(), %s, "
-        "'', '', '', '', 0, '', 0, CURDATE(), '', '', '', '')",
-        product_id,
-        status,
-    )
 
 
 def without_updated_at(row: dict[str, Any]) -> dict[str, Any]:
@@ -417,7 +405,7 @@ def test_absent_is_refused_while_a_service_uses_the_product_then_removes_every_r
     group = unique("Removal")
     created = run_product(tmp_path, whmcs, name="Mail", group=group, monthly_price=5)
     product_id = created.results["product_id"]
-    service_id = add_service(whmcs, product_id)
+    service_id = add_service(whmcs, product_id=product_id)
 
     before = dump(whmcs)
     refused = run_product(tmp_path, whmcs, name="Mail", group=group, state="absent")
@@ -439,3 +427,86 @@ def test_absent_is_refused_while_a_service_uses_the_product_then_removes_every_r
 
     again = run_product(tmp_path, whmcs, name="Mail", group=group, state="absent")
     assert again.results["failed"] is False and again.results["changed"] is False
+
+
+def test_products_are_removed_all_or_none(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    group = unique("Batch")
+    ids = [
+        run_product(tmp_path, whmcs, name=name, group=group, monthly_price=5).results["product_id"]
+        for name in "AB"
+    ]
+    service_id = add_service(whmcs, product_id=ids[1])
+    both = [{"name": "A", "group": group}, {"name": "B", "group": group}]
+
+    before = dump(whmcs)
+    refused = run_product(tmp_path, whmcs, products=both, state="absent")
+    assert refused.results["failed"] is True
+    assert refused.results["msg"].startswith("1 of the 2 products cannot be removed, so none was removed: ")
+    assert f"product 'B' in group {group!r} (id {ids[1]}) is used by 1 service" in refused.results["msg"]
+    assert len(refused.results["refused"]) == 1
+    assert dump(whmcs) == before  # 'A', unused, is still there
+
+    query(whmcs, "DELETE FROM tblhosting WHERE id = %s", service_id)
+    removed = run_product(tmp_path, whmcs, "--diff", products=both, state="absent")
+    assert removed.results["changed"] is True, removed.output
+    assert [entry["product_id"] for entry in removed.results["removed"]] == ids
+    assert set(removed.results["diff"]["before"]) == {f"{group} / A", f"{group} / B"}
+    assert query(whmcs, "SELECT id FROM tblproducts WHERE gid = %s", removed.results["group_id"] or 0) == []
+    assert run_product(tmp_path, whmcs, products=both, state="absent").results["changed"] is False
+
+
+def test_products_with_state_present_is_refused(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    run = run_product(tmp_path, whmcs, products=[{"name": "A", "group": "G"}], monthly_price=5)
+    assert run.results["failed"] is True and "goes with state=absent" in run.results["msg"]
+
+
+# ---------------------------------------------------------------- two runs at once
+
+
+def _waiting_sessions(info: SandboxInfo, user: str, own_ids: set[int]) -> int:
+    rows = query(
+        info,
+        "SELECT ID AS id, STATE AS state FROM information_schema.PROCESSLIST WHERE USER = %s "
+        "AND (STATE LIKE '%%lock%%')",
+        user,
+    )
+    return sum(1 for row in rows if row["id"] not in own_ids)
+
+
+def test_two_runs_at_once_write_one_group_and_one_product(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    """Both runs are held at their first read (a table lock) and let go together: only one may insert."""
+    group = unique("Concurrent")
+    args = dict(name="Email Hosting", group=group, monthly_price=6)
+    user = whmcs.host(HOST)["database"]["user"]
+    holder = connect_host(whmcs, HOST)
+    runs: dict[str, PlaybookRun] = {}
+
+    def run(label: str) -> None:
+        (tmp_path / label).mkdir()
+        runs[label] = run_product(tmp_path / label, whmcs, **args)
+
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT CONNECTION_ID() AS id")
+            own = {int(cursor.fetchone()["id"])}
+            cursor.execute("LOCK TABLES tblcurrencies WRITE")  # the first table a product plan reads
+        threads = [threading.Thread(target=run, args=(label,)) for label in ("first", "second")]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 120
+        while _waiting_sessions(whmcs, user, own) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _waiting_sessions(whmcs, user, own) == 2, "both runs should be waiting by now"
+    finally:
+        with holder.cursor() as cursor:
+            cursor.execute("UNLOCK TABLES")
+        holder.close()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    results = [runs[label].results for label in ("first", "second")]
+    assert all(result["failed"] is False for result in results), [r.get("msg") for r in results]
+    assert sorted(result["changed"] for result in results) == [False, True]
+    groups = query(whmcs, "SELECT id FROM tblproductgroups WHERE name = %s", group)
+    assert len(groups) == 1, groups
+    assert len(query(whmcs, "SELECT id FROM tblproducts WHERE gid = %s", groups[0]["id"])) == 1

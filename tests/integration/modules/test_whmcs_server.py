@@ -14,7 +14,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.passwo
 )
 from fixtures.ansible_runner import PlaybookRun, run_module
 from fixtures.sandbox import SandboxInfo, sandbox
-from fixtures.sandbox_db import query
+from fixtures.sandbox_db import add_service, query
 
 pytestmark = pytest.mark.slow
 
@@ -261,20 +261,9 @@ def test_name_of_another_module_server_is_refused(tmp_path: Path, box: SandboxIn
     assert snapshot(box) == before
 
 
-def add_service(box: SandboxInfo, server_id: int) -> None:
-    query(
-        box,
-        "INSERT INTO tblhosting (userid, orderid, packageid, server, regdate, domain, paymentmethod, billingcycle, "
-        "nextinvoicedate, username, password, notes, subscriptionid, promoid, suspendreason, overideautosuspend, "
-        "overidesuspenduntil, dedicatedip, assignedips, ns1, ns2) VALUES (1, 1, 1, %s, CURDATE(), 'example.org', "
-        "'banktransfer', 'Monthly', CURDATE(), '', '', '', '', 0, '', 0, '0000-00-00', '', '', '', '')",
-        server_id,
-    )
-
-
 def test_absent_is_refused_while_a_service_uses_the_server(tmp_path: Path, box: SandboxInfo) -> None:
     server_id = run_server(tmp_path, box, server_group={"name": "SM"}).results["server_id"]
-    add_service(box, server_id)
+    add_service(box, server_id=server_id)
     before = snapshot(box)
     refused = run_server(tmp_path, box, state="absent", password=None, hostname=None, username=None)
     assert refused.results["failed"] is True
@@ -294,3 +283,31 @@ def test_absent_is_refused_while_a_service_uses_the_server(tmp_path: Path, box: 
     assert query(box, "SELECT id FROM tblservergroupsrel") == []
     gone = run_server(tmp_path, box, state="absent", password=None, hostname=None, username=None)
     assert gone.results["changed"] is False
+
+
+def test_servers_are_removed_all_or_none(tmp_path: Path, box: SandboxInfo) -> None:
+    ids = [
+        run_server(tmp_path, box, name=name, server_group={"name": "SM"}).results["server_id"]
+        for name in ("mail-a", "mail-b")
+    ]
+
+    def remove_both() -> Any:
+        absent = dict(name=None, password=None, hostname=None, username=None, state="absent")
+        return run_server(tmp_path, box, names=["mail-a", "mail-b"], **absent).results
+
+    add_service(box, server_id=ids[1])
+    before = snapshot(box)
+    refused = remove_both()
+    assert refused["failed"] is True
+    assert refused["msg"].startswith("1 of the 2 servers cannot be removed, so none was removed: ")
+    assert "'mail-b'" in refused["msg"] and "'mail-a'" not in refused["msg"]
+    assert snapshot(box) == before
+
+    query(box, "DELETE FROM tblhosting")
+    removed = remove_both()
+    assert removed["changed"] is True and removed["action"] == "delete"
+    assert [entry["server_id"] for entry in removed["removed"]] == ids
+    assert (
+        query(box, "SELECT id FROM tblservers") == []
+        and query(box, "SELECT id FROM tblservergroupsrel") == []
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,12 +22,9 @@ TOUCHED = ("tblproductgroups", "tblproducts", "tblpricing")
 
 
 @pytest.fixture
-def connection(whmcs_database: WhmcsDatabase) -> Iterator[Any]:
-    connection = whmcs_database.connect(autocommit=False)
-    try:
-        yield connection
-    finally:
-        connection.close()
+def connection(whmcs_connection: Any) -> Any:
+    """The tests here call it ``connection``."""
+    return whmcs_connection
 
 
 def as_root(server: MariaDBServer, database: WhmcsDatabase, *statements: str) -> None:
