@@ -377,7 +377,9 @@ def test_sigkill_mid_staging_keeps_the_old_tree_and_rerun_cleans_up(box: Sandbox
     root = box.root(HOST)
     old_tree = module_tree(root)
     source = big_source(box, tmp_path / "module")
-    process = start_install(box, tmp_path, {"smartermail_module_src": str(source)})
+    # The 24 MB file is over the default per-file limit (16 MiB): this release raises it, as a user would.
+    extra = {"smartermail_module_src": str(source), "smartermail_module_max_file_mb": 32}
+    process = start_install(box, tmp_path, extra)
     drain = threading.Thread(target=lambda: process.stdout.read(), daemon=True)  # type: ignore[union-attr]
     drain.start()
     deadline = time.monotonic() + 120
@@ -387,7 +389,7 @@ def test_sigkill_mid_staging_keeps_the_old_tree_and_rerun_cleans_up(box: Sandbox
     kill_everything(process)
     assert caught, "the playbook finished before a staging folder appeared"
     assert module_tree(root) == old_tree  # the swap never started: the installed tree is whole
-    run = run_playbook(box, INSTALL, extra_vars={"smartermail_module_src": str(source)}, tmp_path=tmp_path)
+    run = run_playbook(box, INSTALL, extra_vars=extra, tmp_path=tmp_path)
     assert run.returncode == 0, run.output[-3000:]
     assert module_tree(root)["lib/blob.bin"] == (source / "lib" / "blob.bin").read_bytes()
     assert staging_dirs(box) == [], "a staging folder of the killed run was left behind"
