@@ -88,11 +88,12 @@ def run(
     return output, json.loads(dump.read_text())
 
 
-def make_tree(tmp_path: Path, extra_files: int = 30) -> Path:
-    """The fixture module plus generated language and template files: a ~40-file module tree."""
+def make_tree(tmp_path: Path, total_files: int | None = 40) -> Path:
+    """The fixture module filled up with generated language and template files to ``total_files``."""
     src = tmp_path / "src" / "smartermail"
     shutil.copytree(FIXTURE_MODULE, src)
-    for number in range(extra_files):
+    present = len([path for path in src.rglob("*") if path.is_file()])
+    for number in range(max(0, (total_files or present) - present)):
         folder = src / ("lang" if number % 2 else "templates") / f"part{number % 3}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"file{number}.php").write_text(f"<?php // generated {number}\n" + "x" * (number * 97))
@@ -162,7 +163,7 @@ def test_faster_than_copy_first_run_and_noop(tmp_path: Path, sshd: dict[str, Any
 
 @pytest.mark.parametrize("pipelining", ["0", "1"])
 def test_over_ssh_with_become_and_pipelining(tmp_path: Path, sshd: dict[str, Any], pipelining: str) -> None:
-    src, root = make_tree(tmp_path, extra_files=0), make_root(tmp_path)
+    src, root = make_tree(tmp_path, total_files=None), make_root(tmp_path)
     tasks = [
         {
             "name": "Install with whmcs_module_files",
