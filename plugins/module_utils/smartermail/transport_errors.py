@@ -37,17 +37,18 @@ except ImportError as _import_error:  # pragma: no cover - exercised only withou
     HAS_HTTPX = False
     HTTPX_IMPORT_ERROR = _import_error
 
-_UNTRUSTED_CODES = (2, 18, 19, 20, 21, 27, 28)  # no issuer / self-signed / untrusted / rejected
-_EXPIRED_CODES = (9, 10)  # not yet valid / expired
-_HOSTNAME_CODES = (62, 64)  # hostname / IP address mismatch
+UNTRUSTED_CODES = (2, 18, 19, 20, 21, 27, 28)  # no issuer / self-signed / untrusted / rejected
+EXPIRED_CODES = (9, 10)  # not yet valid / expired
+HOSTNAME_CODES = (62, 64)  # hostname / IP address mismatch
+# Shared with verify's TLS probe (verify/network.py).
 # OpenSSL reasons seen when the peer answers a ClientHello with plain HTTP bytes.
-_PLAIN_HTTP_REASONS = (
+PLAIN_HTTP_REASONS = (
     "WRONG_VERSION_NUMBER",
     "RECORD_LAYER_FAILURE",
     "PACKET_LENGTH_TOO_LONG",
     "HTTP_REQUEST",
 )
-_UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN)
+UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN)
 ExcT = TypeVar("ExcT", bound=BaseException)
 
 
@@ -116,7 +117,7 @@ def explain_transport_error(
             detail=detail,
         )
     os_error = _first(chain, OSError)
-    if os_error is not None and os_error.errno in _UNREACHABLE_ERRNOS:
+    if os_error is not None and os_error.errno in UNREACHABLE_ERRNOS:
         return call.error(
             SmarterMailConnectError,
             "%s is unreachable from this host (no route): check routing, VPN and the address." % where,
@@ -144,7 +145,7 @@ def _tls_error(
     if verify is not None:
         code = getattr(verify, "verify_code", None)
         reason = getattr(verify, "verify_message", None) or detail
-        if code in _HOSTNAME_CODES:
+        if code in HOSTNAME_CODES:
             return call.error(
                 SmarterMailTLSError,
                 "The TLS certificate of %s is not valid for that host name (%s): connect with the name "
@@ -152,7 +153,7 @@ def _tls_error(
                 kind="hostname",
                 detail=detail,
             )
-        if code in _EXPIRED_CODES:
+        if code in EXPIRED_CODES:
             return call.error(
                 SmarterMailTLSError,
                 "The TLS certificate of %s is outside its validity dates (%s): renew it, or check this "
@@ -171,7 +172,7 @@ def _tls_error(
     if ssl_error is None:
         return None
     reason = getattr(ssl_error, "reason", None) or ""
-    if reason in _PLAIN_HTTP_REASONS:
+    if reason in PLAIN_HTTP_REASONS:
         return call.error(
             SmarterMailTLSError,
             "%s answered the TLS handshake with plain HTTP: https was used on a plain-HTTP port. Turn "

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import errno
 import ipaddress
 import socket
 import ssl
@@ -22,19 +21,14 @@ import time
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import trust_context
-
-# OpenSSL reasons seen when a plain-HTTP server answers a ClientHello with "HTTP/1.1 400 ...".
-PLAIN_HTTP_REASONS = (
-    "WRONG_VERSION_NUMBER",
-    "RECORD_LAYER_FAILURE",
-    "PACKET_LENGTH_TOO_LONG",
-    "HTTP_REQUEST",
+from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.transport_errors import (
+    EXPIRED_CODES,
+    HOSTNAME_CODES,
+    PLAIN_HTTP_REASONS,
+    UNREACHABLE_ERRNOS,
 )
-_UNTRUSTED_CODES = (2, 18, 19, 20, 21, 27, 28)  # no issuer / self-signed / untrusted chain
-_EXPIRED_CODES = (9, 10)  # not yet valid / expired
-_HOSTNAME_CODES = (62, 64)  # hostname / IP address mismatch
+
 _RDN_SHORT = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU", "countryName": "C"}
-_UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN)
 
 
 class ProbeError(Exception):
@@ -124,7 +118,7 @@ def tcp_connect(hostname: str, port: int, timeout: float) -> socket.socket:
     except socket.gaierror as exc:
         raise ProbeError("dns", str(exc)) from None
     except OSError as exc:
-        kind = "unreachable" if exc.errno in _UNREACHABLE_ERRNOS else "error"
+        kind = "unreachable" if exc.errno in UNREACHABLE_ERRNOS else "error"
         raise ProbeError(kind, str(exc) or type(exc).__name__) from None
 
 
@@ -212,9 +206,9 @@ def tls_handshake(
     except ssl.SSLCertVerificationError as exc:
         code = getattr(exc, "verify_code", None)
         message = getattr(exc, "verify_message", None) or str(exc)
-        if code in _HOSTNAME_CODES:
+        if code in HOSTNAME_CODES:
             raise ProbeError("hostname", message) from None
-        if code in _EXPIRED_CODES:
+        if code in EXPIRED_CODES:
             raise ProbeError("expired", message) from None
         raise ProbeError("untrusted", message, verify_code=code) from None
     except ssl.SSLError as exc:
