@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 
 # sudo, python3-httpx and python3-pymysql: the SSH fleet tests log in as an unprivileged user with
 # become, and interpreter discovery finds the system Python, which needs the modules' libraries.
-SYSTEM_PACKAGES=(mariadb-server mariadb-client php-cli php-mysql php-curl openssh-server openssh-client cron sudo python3-httpx python3-pymysql)
+# The PHP packages make a WHMCS host's PHP: the extensions WHMCS and its modules rely on, and
+# Illuminate Database, the library behind WHMCS's Capsule (docs/sandbox.md).
+PHP_PACKAGES=(php-cli php-mysql php-curl php-mbstring php-gd php-intl php-zip php-xml php-bcmath php-illuminate-database)
+SYSTEM_PACKAGES=(mariadb-server mariadb-client "${PHP_PACKAGES[@]}" openssh-server openssh-client cron sudo python3-httpx python3-pymysql)
 VENV=${SMARTERMAIL_VENV:-.venv}
 
 as_root() {
