@@ -3,11 +3,14 @@
 Layout (what the install playbook and the verify checks look at in a real WHMCS root)::
 
     configuration.php        the 8.x installer's variable set, mode 0640
-    init.php                 defines WHMCS, reads configuration.php (sandbox stand-in)
-    includes/functions.php   encrypt()/decrypt() (sandbox stand-in)
-    vendor/whmcs/whmcs-foundation/lib/Database/Capsule.php
-                             Capsule::connection()->getPdo(), with the "Version:" header
+    init.php                 defines WHMCS, reads configuration.php, boots the stand-in
+    includes/                encrypt()/decrypt(), and includes/sandbox/: boot, DNS containment,
+                             hooks, logs, localAPI (copied from whmcs_php/)
+    vendor/whmcs/whmcs-foundation/lib/
+                             WHMCS\ classes: Database/Capsule.php (Illuminate's Capsule, with the
+                             "Version:" header), Config, UsageBilling, the stand-in's own Sandbox\
     crons/cron.php           the cron stand-in; crons/config.php.new as WHMCS ships it
+    sandbox/                 localapi.php and admin.php: command-line entries for tests and CI
     modules/servers/         empty: installing the module is the install playbook's job
     templates_c/             $templates_compiledir
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +29,10 @@ import jinja2
 from smartermail_whmcs.errors import StageError
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
+# The stand-in's static PHP, copied into every host tree as it is laid out here.
+STANDIN_DIR = Path(__file__).with_name("whmcs_php")
+# Session sql_mode of WHMCS's own database connection (docs/whmcs-standin-facts.md).
+WHMCS_SQL_MODE = "NO_ENGINE_SUBSTITUTION"
 CONFIGURATION_MODE = 0o640
 _VERSION_RE = re.compile(r"^(\d+\.\d+\.\d+)-(release|rc|beta|alpha)\.\d+$")
 
@@ -99,7 +107,9 @@ def build_host_tree(spec: HostTreeSpec) -> Path:
         "ca_file": spec.ca_file,
         "whmcs_version": spec.whmcs_version,
         "whmcs_short_version": short_version(spec.whmcs_version),
+        "sql_mode": WHMCS_SQL_MODE,
     }
+    shutil.copytree(STANDIN_DIR, root, dirs_exist_ok=True)
     _write(
         root / "configuration.php",
         env.get_template("configuration.php.j2").render(values),
@@ -110,7 +120,6 @@ def build_host_tree(spec: HostTreeSpec) -> Path:
         root / "vendor" / "whmcs" / "whmcs-foundation" / "lib" / "Database" / "Capsule.php",
         env.get_template("capsule.php.j2").render(values),
     )
-    _write(root / "includes" / "functions.php", (TEMPLATE_DIR / "functions.php").read_text(encoding="utf-8"))
     _write(root / "crons" / "cron.php", (TEMPLATE_DIR / "cron.php").read_text(encoding="utf-8"))
     _write(
         root / "crons" / "config.php.new",
