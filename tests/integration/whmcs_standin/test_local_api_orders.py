@@ -273,3 +273,23 @@ def test_fraud_order_terminates_active_services(host: StandinHost) -> None:
     invoice = host.rows("SELECT status FROM tblinvoices WHERE id = %s", int(placed["invoiceid"]))[0]
     assert invoice["status"] == "Cancelled"
     assert "InvoiceCancelled" in host.recorder.hook_names()
+
+
+def test_malformed_values_are_refused_without_php_warnings(host: StandinHost) -> None:
+    # local_api fails on any php output to stderr, so these also prove there was no warning.
+    client = host.client()
+    answer = host.api(
+        "AddOrder",
+        {
+            "clientid": client,
+            "paymentmethod": "mailin",
+            "pid": [[1]],
+            "domain": [["x"]],
+            "billingcycle": {"a": 1},
+        },
+    )
+    assert answer == {"result": "error", "message": "No items added to cart so order cannot proceed"}
+    assert host.api("AcceptOrder", {"orderid": {"id": 1}, "servicepassword": ["x"]}) == {
+        "result": "error",
+        "message": "Order ID not found or Status not Pending",
+    }

@@ -19,14 +19,30 @@ class Input
         return array_key_exists($name, $values) && $values[$name] !== null;
     }
 
+    /** An id or number; 0 when absent or not a scalar. */
     public static function int(array $values, $name)
     {
-        return (int) ($values[$name] ?? 0);
+        $value = $values[$name] ?? 0;
+        return is_scalar($value) ? (int) $value : 0;
     }
 
     public static function string(array $values, $name)
     {
         $value = $values[$name] ?? '';
+        return is_scalar($value) ? trim((string) $value) : '';
+    }
+
+    /** A value as given, untrimmed (passwords); '' when absent or not a scalar. */
+    public static function raw(array $values, $name)
+    {
+        $value = $values[$name] ?? '';
+        return is_scalar($value) ? (string) $value : '';
+    }
+
+    /** Element $index of a list parameter as text ('' when absent or not a scalar). */
+    public static function itemText(array $list, $index)
+    {
+        $value = $list[$index] ?? '';
         return is_scalar($value) ? trim((string) $value) : '';
     }
 

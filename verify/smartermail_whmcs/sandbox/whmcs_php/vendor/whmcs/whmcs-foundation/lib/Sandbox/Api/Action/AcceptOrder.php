@@ -24,7 +24,7 @@ class AcceptOrder
         $overrides = [];
         foreach (['serverid' => 'serverid', 'serviceusername' => 'username', 'servicepassword' => 'password'] as $param => $key) {
             if (Input::has($values, $param)) {
-                $overrides[$key] = $values[$param];
+                $overrides[$key] = $key === 'password' ? Input::raw($values, $param) : Input::string($values, $param);
             }
         }
         if (Input::has($values, 'autosetup')) {

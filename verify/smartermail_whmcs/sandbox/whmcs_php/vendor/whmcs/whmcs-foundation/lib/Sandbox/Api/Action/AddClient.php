@@ -40,7 +40,7 @@ class AddClient
                 'first_name' => Input::string($values, 'firstname'),
                 'last_name' => Input::string($values, 'lastname'),
                 'email' => $email,
-                'password' => password_hash((string) ($values['password2'] ?? ''), PASSWORD_DEFAULT),
+                'password' => password_hash(Input::raw($values, 'password2'), PASSWORD_DEFAULT),
                 'language' => Input::string($values, 'language'),
                 'created_at' => $now,
                 'updated_at' => $now,
@@ -75,7 +75,7 @@ class AddClient
             }
             return;
         }
-        if ((string) ($values['password2'] ?? '') === '') {
+        if (Input::raw($values, 'password2') === '') {
             throw new ApiError('You did not enter a password'); // GUESS: required, text not documented
         }
         if ($email !== '' && (Capsule::table('tblusers')->where('email', $email)->exists()
@@ -126,7 +126,7 @@ class AddClient
             $fields[$field] = Input::string($values, $field);
         }
         $fields['companyname'] = Input::string($values, 'companyname');
-        $fields['password'] = (string) ($values['password2'] ?? '');
+        $fields['password'] = Input::raw($values, 'password2');
         return $fields;
     }
 }

@@ -53,11 +53,11 @@ class AddOrder
         $items = [];
         foreach (Input::items($values, 'pid') as $i => $pid) {
             $items[] = [
-                'pid' => (int) $pid,
-                'domain' => trim((string) ($domains[$i] ?? '')),
-                'billingcycle' => (string) ($cycles[$i] ?? ''),
-                'priceoverride' => isset($overrides[$i]) ? (string) $overrides[$i] : null,
-                'qty' => (int) ($quantities[$i] ?? 1),
+                'pid' => is_scalar($pid) ? (int) $pid : 0,
+                'domain' => Input::itemText($domains, $i),
+                'billingcycle' => Input::itemText($cycles, $i),
+                'priceoverride' => isset($overrides[$i]) ? Input::itemText($overrides, $i) : null,
+                'qty' => isset($quantities[$i]) ? (int) Input::itemText($quantities, $i) : 1,
             ];
         }
         return $items;

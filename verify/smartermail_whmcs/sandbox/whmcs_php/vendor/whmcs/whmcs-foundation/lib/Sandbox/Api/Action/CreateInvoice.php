@@ -42,8 +42,8 @@ class CreateInvoice
         ]);
         foreach (self::lineNumbers($values) as $n) {
             Invoices::addLine($invoiceId, $clientId, [
-                'description' => (string) $values['itemdescription' . $n],
-                'amount' => (float) ($values['itemamount' . $n] ?? 0),
+                'description' => Input::string($values, 'itemdescription' . $n),
+                'amount' => (float) Input::string($values, 'itemamount' . $n),
                 'taxed' => Input::flag($values, 'itemtaxed' . $n),
                 'duedate' => $dueDate,
                 'paymentmethod' => $paymentMethod,

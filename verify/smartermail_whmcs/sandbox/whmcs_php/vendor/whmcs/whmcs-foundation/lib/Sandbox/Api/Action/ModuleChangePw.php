@@ -13,7 +13,7 @@ class ModuleChangePw extends ModuleAction
 {
     public static function run(array $values)
     {
-        $password = Input::has($values, 'servicepassword') ? (string) $values['servicepassword'] : null;
+        $password = Input::has($values, 'servicepassword') ? Input::raw($values, 'servicepassword') : null;
         return self::answer(ModuleCommands::changePassword(self::serviceId($values), $password));
     }
 }

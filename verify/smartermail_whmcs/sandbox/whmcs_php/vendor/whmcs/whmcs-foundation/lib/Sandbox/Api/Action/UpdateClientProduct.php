@@ -56,7 +56,7 @@ class UpdateClientProduct
             $update['domainstatus'] = $status;
         }
         if (Input::has($values, 'servicepassword')) {
-            $update['password'] = encrypt((string) $values['servicepassword']);
+            $update['password'] = encrypt(Input::raw($values, 'servicepassword'));
         }
         if (Input::has($values, 'overideautosuspend')) {
             $update['overideautosuspend'] = in_array(Input::string($values, 'overideautosuspend'), ['on', '1', 'true'], true) ? 1 : 0;
