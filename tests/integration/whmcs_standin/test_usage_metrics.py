@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -294,3 +295,64 @@ def test_refresh_now_reports_a_throwing_provider(box: SandboxInfo) -> None:
 
 def test_refresh_now_of_an_unknown_service(box: SandboxInfo) -> None:
     assert refresh(box, 999999) == (1, "error: service ID 999999: Service ID Not Found\n")
+
+
+# ---------------------------------------------------------------- the UsageBilling classes
+
+_CLASSES_PROBE = r"""
+require $argv[1];
+use WHMCS\UsageBilling\Contracts\Metrics\MetricInterface;
+use WHMCS\UsageBilling\Metrics\{Metric, NoUsage, Usage};
+use WHMCS\UsageBilling\Metrics\Units\{Accounts, Bytes, Domains, FloatingPoint, GigaBytes, MegaBytes, WholeNumber};
+$unit = function ($u) {
+    return [get_class($u), $u->name(), $u->perUnitName(1), $u->perUnitName(2), $u->prefix(), $u->suffix(),
+        $u->type(), $u->decorate(2.345), $u->roundForType(2.345)];
+};
+$bare = new Metric('disk');
+$used = $bare->withUsage(new Usage('7.5', 1700000000.25));
+echo json_encode([
+    'types' => [MetricInterface::TYPE_SNAPSHOT, MetricInterface::TYPE_PERIOD_DAY, MetricInterface::TYPE_PERIOD_MONTH],
+    'units' => array_map($unit, [new WholeNumber(), new FloatingPoint(), new Bytes(), new MegaBytes(),
+        new GigaBytes(), new Accounts(), new Domains(), new Accounts('Mailboxes', 'Mailbox', 'Mailboxes')]),
+    'bare' => [$bare->displayName(), $bare->type(), get_class($bare->usage()), $bare->usage()->value(),
+        get_class($bare->units()), (new Metric('x', 'X', 'weekly'))->type()],
+    'used' => [$used->systemName(), $used->usage()->value(), $used->usage()->collectedAt()->format('U.u'),
+        $used->usage()->startAt()->format('U.u'), $bare->usage() instanceof NoUsage],
+    'now' => abs(microtime(true) - (float) (new Usage(1))->collectedAt()->format('U.u')) < 5,
+    'bytes' => Bytes::convert(3 * 1024 * 1024 * 1024, 'B', 'GB'),
+]);
+"""
+
+
+def test_usage_billing_classes_behave_as_whmcs_documents_them(box: SandboxInfo) -> None:
+    done = subprocess.run(
+        ["php", "-d", "error_reporting=-1", "-r", _CLASSES_PROBE, str(box.root("whmcs1") / "init.php")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    probe = json.loads(done.stdout)
+    assert probe["types"] == ["snapshot", "day", "month"]
+    prefix = "WHMCS\\UsageBilling\\Metrics\\Units\\"
+    assert probe["units"] == [
+        [prefix + "WholeNumber", "", "", "", "", "", "int", "2", 2],
+        [prefix + "FloatingPoint", "", "", "", "", "", "low", "2.35", 2.35],
+        [prefix + "Bytes", "Bytes", "Byte", "Bytes", "", "B", "low", "2.35 B", 2.35],
+        [prefix + "MegaBytes", "Megabytes", "MB", "MB", "", "MB", "low", "2.35 MB", 2.35],
+        [prefix + "GigaBytes", "Gigabytes", "GB", "GB", "", "GB", "low", "2.35 GB", 2.35],
+        [prefix + "Accounts", "Accounts", "Account", "Accounts", "", "", "int", "2", 2],
+        [prefix + "Domains", "Domains", "Domain", "Domains", "", "", "int", "2", 2],
+        [prefix + "Accounts", "Mailboxes", "Mailbox", "Mailboxes", "", "", "int", "2", 2],
+    ]
+    assert probe["bare"] == [
+        "disk",
+        "snapshot",
+        "WHMCS\\UsageBilling\\Metrics\\NoUsage",
+        0,
+        prefix + "FloatingPoint",
+        "snapshot",
+    ]
+    assert probe["used"] == ["disk", 7.5, "1700000000.250000", "1700000000.250000", True]
+    assert probe["now"] is True
+    assert probe["bytes"] == 3
