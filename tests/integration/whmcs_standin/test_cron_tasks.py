@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import query, setting
+from fixtures.standin import StandinHost, standin_host
 from fixtures.standin_cron import (
     activity_since,
     add_server,
@@ -248,3 +249,62 @@ def test_tenant_usage_metrics_collects_in_a_forced_daily_run(box: SandboxInfo) -
     run(box, "all", "--force")
     rows = query(box, "SELECT tenant FROM tblserver_tenants WHERE server_id = %s ORDER BY tenant", server_id)
     assert [row["tenant"] for row in rows] == ["alpha.test", "beta.test"]
+
+
+# ---------------------------------------------------------------- CreateInvoices
+
+
+@pytest.fixture(scope="module")
+def billing() -> Iterator[StandinHost]:
+    """A host of the localAPI tests' recorder module (its hooks record the invoice hooks)."""
+    with standin_host() as host:
+        yield host
+
+
+def due_service(host: StandinHost, domain: str, price: str) -> tuple[int, str]:
+    """An active service (its order's first invoice billed) whose next due date is a week away."""
+    service = host.active_service(domain, host.product(monthly=price))
+    due = (php_now() + dt.timedelta(days=7)).strftime("%Y-%m-%d")
+    host.rows("UPDATE tblhosting SET nextduedate = %s, nextinvoicedate = %s WHERE id = %s", due, due, service)
+    host.recorder.reset()
+    return service, due
+
+
+def invoice_lines(host: StandinHost, service: int, due: str) -> list[dict[str, Any]]:
+    return host.rows(
+        "SELECT i.*, v.status, v.total, CAST(v.duedate AS CHAR) AS invoice_due FROM tblinvoiceitems i"
+        " JOIN tblinvoices v ON v.id = i.invoiceid WHERE i.type = 'Hosting' AND i.relid = %s AND i.duedate = %s",
+        service,
+        due,
+    )
+
+
+def test_create_invoices_bills_a_due_service_once(billing: StandinHost) -> None:
+    service, due = due_service(billing, "due.test", "7.00")
+    done = cron(billing.root, "do", "--CreateInvoices", "-v")
+    assert done.returncode == 0, done.stderr
+    assert "CreateInvoices: 1 invoice(s) created" in done.stdout
+    [line] = invoice_lines(billing, service, due)
+    assert (str(line["amount"]), line["status"], str(line["total"]), line["invoice_due"]) == (
+        "7.00",
+        "Unpaid",
+        "7.00",
+        due,
+    )
+    creation = [hook["vars"] for hook in billing.recorder.hooks() if hook["hook"] == "InvoiceCreation"]
+    assert creation == [
+        {"source": "autogen", "user": "system", "invoiceid": line["invoiceid"], "status": "Unpaid"}
+    ]
+    again = cron(billing.root, "do", "--CreateInvoices", "-v")
+    assert "CreateInvoices: 0 invoice(s) created" in again.stdout
+    assert len(invoice_lines(billing, service, due)) == 1
+
+
+def test_the_daily_run_generates_invoices_and_skip_leaves_them_out(billing: StandinHost) -> None:
+    service, due = due_service(billing, "daily.test", "9.00")
+    assert cron(billing.root, "skip", "--force", "--CreateInvoices").returncode == 0
+    assert invoice_lines(billing, service, due) == []
+    set_setting(billing.sandbox, "DailyCronExecutionHour", f"{php_now().hour:02d}")
+    set_setting(billing.sandbox, "lastDailyCronInvocationTime", PAST)
+    assert cron(billing.root).returncode == 0  # the first run in the daily hour
+    assert [str(line["amount"]) for line in invoice_lines(billing, service, due)] == ["9.00"]

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
+from fixtures import standin
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import query
 from fixtures.standin_cron import (
@@ -30,6 +34,7 @@ from fixtures.standin_cron import (
     run_php,
     set_setting,
 )
+from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -356,3 +361,80 @@ def test_usage_billing_classes_behave_as_whmcs_documents_them(box: SandboxInfo) 
     assert probe["used"] == ["disk", 7.5, "1700000000.250000", "1700000000.250000", True]
     assert probe["now"] is True
     assert probe["bytes"] == 3
+
+
+# ---------------------------------------------------------------- the fixture module on the simulator
+
+
+def simulator_domain_with_usage(box: SandboxInfo, usage_bytes: int) -> str:
+    """A domain created on the simulator as the sysadmin, its disk usage set via the control API."""
+    simulator = box.simulator
+    verify = box.simulator_verify
+    login = httpx.post(
+        f"{simulator['url']}/api/v1/auth/authenticate-user",
+        json={"username": simulator["sysadmin"]["username"], "password": simulator["sysadmin"]["password"]},
+        verify=verify,
+        timeout=10,
+    )
+    login.raise_for_status()
+    domain = f"metrics-{uuid.uuid4().hex[:10]}.test"
+    created = httpx.post(
+        f"{simulator['url']}/api/v1/settings/sysadmin/domain-put",
+        headers={"Authorization": f"Bearer {login.json()['accessToken']}"},
+        json={
+            "adminUsername": "postmaster",
+            "adminPassword": uuid.uuid4().hex,
+            "deliverLocallyForExternalDomain": False,
+            "domainLocation": 0,
+            "domainLocationAddress": "",
+            "domainData": {"name": domain, "hostname": f"mail.{domain}", "userLimit": 0, "maxSize": 0},
+        },
+        verify=verify,
+        timeout=10,
+    )
+    assert created.status_code == 200, created.text
+    usage = httpx.post(
+        f"{simulator['url']}/__simulator/domains/{domain}/usage",
+        json={"bytes": usage_bytes},
+        verify=verify,
+        timeout=10,
+    )
+    assert usage.status_code == 200, usage.text
+    return domain
+
+
+def test_the_fixture_modules_provider_collects_disk_usage_from_the_simulator(box: SandboxInfo) -> None:
+    root = box.root("whmcs1")
+    if not (root / "modules" / "servers" / "smartermail").exists():
+        shutil.copytree(FIXTURE_MODULE_DIR, root / "modules" / "servers" / "smartermail")
+    simulator = box.simulator
+    server_id = standin.add_server(
+        box,
+        "smartermail",
+        name="simulator",
+        hostname="127.0.0.1",
+        username=simulator["sysadmin"]["username"],
+        password=simulator["sysadmin"]["password"],
+        secure=simulator["url"].startswith("https"),
+        port=int(simulator["port"]),
+    )
+    domain = simulator_domain_with_usage(box, int(5.5 * 1024**3))
+    add_service(box, server_id, domain)
+    collect(box)
+    [tenant] = tenants(box, server_id).values()
+    assert tenant["tenant"] == domain
+    by_metric = {row["metric"]: row for row in stats(box, server_id)}
+    assert set(by_metric) == {"disk_gb", "email_accounts", "aliases", "eas_accounts", "mapi_accounts"}
+    assert (str(by_metric["disk_gb"]["value"]), by_metric["disk_gb"]["type"]) == ("5.500000", "snapshot")
+
+    # The usage grows on the simulator; the next collection overwrites the same row.
+    grown = httpx.post(
+        f"{simulator['url']}/__simulator/domains/{domain}/usage",
+        json={"bytes": 21 * 1024**3},
+        verify=box.simulator_verify,
+        timeout=10,
+    )
+    assert grown.status_code == 200, grown.text
+    collect(box)
+    [disk] = [row for row in stats(box, server_id) if row["metric"] == "disk_gb"]
+    assert (disk["id"], str(disk["value"])) == (by_metric["disk_gb"]["id"], "21.000000")
