@@ -120,13 +120,19 @@ def main() -> None:
         accounted = sum(timer.seconds.values())
         for step, seconds in sorted(timer.seconds.items(), key=lambda item: -item[1]):
             each = seconds / timer.calls[step]
-            print(f"  {step:<46} {seconds:6.1f} s  {timer.calls[step]:>3} x {each:5.2f} s  {seconds / total:4.0%}")
+            print(
+                f"  {step:<46} {seconds:6.1f} s  {timer.calls[step]:>3} x {each:5.2f} s  {seconds / total:4.0%}"
+            )
         print(f"  {'other (state file, checks, Python)':<46} {total - accounted:6.1f} s")
     print("hosts  up (s)  s/host  down (s)")
     for run in runs:
-        print(f"{run.hosts:>5}  {run.up_seconds:6.1f}  {run.up_seconds / run.hosts:6.2f}  {run.down_seconds:8.1f}")
+        print(
+            f"{run.hosts:>5}  {run.up_seconds:6.1f}  {run.up_seconds / run.hosts:6.2f}  {run.down_seconds:8.1f}"
+        )
     if largest.hosts != smallest.hosts:
-        print(f"growth {smallest.hosts} -> {largest.hosts} hosts: {ratio(largest.up_seconds, smallest.up_seconds)}x")
+        print(
+            f"growth {smallest.hosts} -> {largest.hosts} hosts: {ratio(largest.up_seconds, smallest.up_seconds)}x"
+        )
     for run in runs:
         if run.hosts == TARGET_HOSTS:
             verdict = "under" if run.up_seconds < TARGET_SECONDS else "OVER"
