@@ -144,20 +144,39 @@ def _first_id(value: Any) -> int:
     return int(str(value).split(",")[0])
 
 
-def _set_usage(state: SandboxState, domain: str, usage_bytes: int) -> None:
+def _simulator_verify(state: SandboxState) -> ssl.SSLContext | bool:
     simulator = state.simulator
     assert simulator is not None
-    verify: ssl.SSLContext | bool = (
-        ssl.create_default_context(cafile=simulator.ca_file) if simulator.ca_file else True
-    )
+    return ssl.create_default_context(cafile=simulator.ca_file) if simulator.ca_file else True
+
+
+def _simulator_call(
+    state: SandboxState, method: str, path: str, body: dict[str, Any] | None = None
+) -> httpx.Response:
+    """One request to the simulator's control API (/__simulator/...)."""
+    assert state.simulator is not None
+    url = f"{state.simulator.url}/__simulator/{path}"
     try:
-        answer = httpx.post(
-            f"{simulator.url}/__simulator/domains/{domain}/usage", json={"bytes": usage_bytes}, verify=verify
-        )
+        return httpx.request(method, url, json=body, verify=_simulator_verify(state), timeout=30.0)
     except httpx.HTTPError as error:
-        raise StageError(f"the simulator at {simulator.url} did not answer: {error}") from error
+        raise StageError(f"the simulator at {state.simulator.url} did not answer: {error}") from error
+
+
+def _set_usage(state: SandboxState, domain: str, usage_bytes: int) -> None:
+    answer = _simulator_call(state, "POST", f"domains/{domain}/usage", {"bytes": usage_bytes})
     if answer.status_code != 200:
         raise StageError(f"the simulator refused the usage of {domain}: HTTP {answer.status_code}")
+
+
+def simulator_domain(state: SandboxState, domain: str) -> dict[str, Any] | None:
+    """The domain as the simulator's state shows it (isEnabled, users, activeSync…), or None."""
+    answer = _simulator_call(state, "GET", "state")
+    if answer.status_code != 200:
+        raise StageError(f"the simulator's state could not be read: HTTP {answer.status_code}")
+    for found in answer.json().get("domains", []):
+        if str(found.get("name", "")).lower() == domain.lower():
+            return dict(found)
+    return None
 
 
 def _invoice_lines(invoice: dict[str, Any]) -> tuple[InvoiceLine, ...]:
