@@ -383,3 +383,228 @@ CREATE TABLE tblmodulelog (
   arrdata mediumtext NOT NULL,
   PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- ---------------------------------------------------------------------------------------------
+-- Tables for the WHMCS stand-in's flows (orders, invoices, payments, users, usage metrics).
+-- Columns as in a late 8.x structure dump and the 8.13 install SQL; see
+-- docs/whmcs-standin-facts.md (d). WHMCS itself writes these on a session with sql_mode '',
+-- so its own INSERTs may leave NOT NULL text columns out; the stand-in does the same.
+
+CREATE TABLE tblorders (
+  id int(10) NOT NULL AUTO_INCREMENT,
+  ordernum bigint(10) NOT NULL,
+  userid int(10) NOT NULL,
+  contactid int(10) NOT NULL,
+  requestor_id int(10) unsigned NOT NULL DEFAULT 0,
+  admin_requestor_id int(10) unsigned NOT NULL DEFAULT 0,
+  date datetime NOT NULL,
+  nameservers text NOT NULL,
+  transfersecret text NOT NULL,
+  renewals text NOT NULL,
+  promocode text NOT NULL,
+  promotype text NOT NULL,
+  promovalue text NOT NULL,
+  orderdata text NOT NULL,
+  amount decimal(16,2) NOT NULL,
+  paymentmethod text NOT NULL,
+  invoiceid int(10) unsigned NOT NULL DEFAULT 0,
+  status text NOT NULL,
+  ipaddress text NOT NULL,
+  fraudmodule text NOT NULL,
+  fraudoutput text NOT NULL,
+  notes text NOT NULL,
+  purchase_source int(10) unsigned NOT NULL DEFAULT 4,
+  has_referral_products smallint(3) unsigned NOT NULL DEFAULT 0,
+  PRIMARY KEY (id),
+  KEY ordernum (ordernum),
+  KEY userid (userid),
+  KEY contactid (contactid),
+  KEY date (date),
+  KEY requestor_id (requestor_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- status: 'Unpaid', 'Paid', 'Cancelled', 'Refunded', 'Collections', 'Draft', ...
+CREATE TABLE tblinvoices (
+  id int(10) unsigned NOT NULL AUTO_INCREMENT,
+  userid int(10) NOT NULL,
+  invoicenum text NOT NULL,
+  date date DEFAULT NULL,
+  duedate date DEFAULT NULL,
+  datepaid datetime NOT NULL DEFAULT '0000-00-00 00:00:00',
+  last_capture_attempt timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  date_refunded timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  date_cancelled timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  subtotal decimal(16,2) NOT NULL,
+  credit decimal(16,2) NOT NULL,
+  tax decimal(16,2) NOT NULL,
+  tax2 decimal(16,2) NOT NULL,
+  total decimal(16,2) NOT NULL DEFAULT 0.00,
+  taxrate decimal(10,3) NOT NULL DEFAULT 0.000,
+  taxrate2 decimal(10,3) NOT NULL DEFAULT 0.000,
+  status text NOT NULL,
+  paymentmethod text NOT NULL,
+  paymethodid int(10) unsigned DEFAULT NULL,
+  notes text NOT NULL,
+  created_at timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  updated_at timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (id),
+  KEY userid (userid),
+  KEY status (status(3)),
+  KEY duedate (duedate)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- type 'Hosting' + relid = tblhosting.id is the service's line; invoiceid stays 0 until the
+-- cron groups the line into an invoice. notes has no default: WHMCS's own inserts omit it.
+CREATE TABLE tblinvoiceitems (
+  id int(10) NOT NULL AUTO_INCREMENT,
+  invoiceid int(10) unsigned NOT NULL DEFAULT 0,
+  userid int(10) NOT NULL,
+  type varchar(30) NOT NULL,
+  relid int(10) NOT NULL,
+  description text NOT NULL,
+  amount decimal(16,2) NOT NULL DEFAULT 0.00,
+  taxed int(1) NOT NULL,
+  duedate date DEFAULT NULL,
+  paymentmethod text NOT NULL,
+  notes text NOT NULL,
+  PRIMARY KEY (id),
+  KEY invoiceid (invoiceid),
+  KEY userid (userid,type,relid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- Transactions (payments and refunds); GetInvoice lists them and derives the balance.
+CREATE TABLE tblaccounts (
+  id int(10) NOT NULL AUTO_INCREMENT,
+  userid int(10) NOT NULL,
+  currency int(10) NOT NULL,
+  gateway text NOT NULL,
+  date datetime DEFAULT NULL,
+  description text NOT NULL,
+  amountin decimal(16,2) NOT NULL DEFAULT 0.00,
+  fees decimal(16,2) NOT NULL DEFAULT 0.00,
+  amountout decimal(16,2) NOT NULL DEFAULT 0.00,
+  rate decimal(16,5) NOT NULL DEFAULT 1.00000,
+  transid text NOT NULL,
+  invoiceid int(10) unsigned NOT NULL DEFAULT 0,
+  refundid int(10) NOT NULL DEFAULT 0,
+  PRIMARY KEY (id),
+  KEY invoiceid (invoiceid),
+  KEY userid (userid),
+  KEY date (date),
+  KEY transid (transid(32))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- One row per gateway setting (name, type, visible, ...); gateway = module name, e.g. 'mailin'.
+CREATE TABLE tblpaymentgateways (
+  id int(11) NOT NULL AUTO_INCREMENT,
+  gateway text NOT NULL,
+  setting text NOT NULL,
+  value text NOT NULL,
+  `order` int(1) NOT NULL,
+  PRIMARY KEY (id),
+  KEY gateway_setting (gateway(32),setting(32)),
+  KEY setting_value (setting(32),value(32))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- 8.0+ logins; a client's owner is linked through tblusers_clients (owner = 1).
+CREATE TABLE tblusers (
+  id int(10) unsigned NOT NULL AUTO_INCREMENT,
+  first_name varchar(255) NOT NULL DEFAULT '',
+  last_name varchar(255) NOT NULL DEFAULT '',
+  email varchar(255) NOT NULL DEFAULT '',
+  password varchar(255) NOT NULL DEFAULT '',
+  language varchar(32) NOT NULL DEFAULT '',
+  second_factor varchar(255) NOT NULL DEFAULT '',
+  second_factor_config text DEFAULT NULL,
+  remember_token varchar(100) NOT NULL DEFAULT '',
+  reset_token varchar(255) NOT NULL DEFAULT '',
+  security_question_id int(10) unsigned NOT NULL DEFAULT 0,
+  security_question_answer varchar(255) NOT NULL DEFAULT '',
+  last_ip varchar(64) NOT NULL DEFAULT '',
+  last_hostname varchar(255) NOT NULL DEFAULT '',
+  last_login timestamp NULL DEFAULT NULL,
+  email_verification_token varchar(100) NOT NULL DEFAULT '',
+  email_verification_token_expiry timestamp NULL DEFAULT NULL,
+  email_verified_at timestamp NULL DEFAULT NULL,
+  reset_token_expiry timestamp NULL DEFAULT NULL,
+  created_at timestamp NULL DEFAULT NULL,
+  updated_at timestamp NULL DEFAULT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY tblusers_email_unique (email)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+CREATE TABLE tblusers_clients (
+  id int(10) unsigned NOT NULL AUTO_INCREMENT,
+  auth_user_id int(10) unsigned NOT NULL DEFAULT 0,
+  client_id int(10) unsigned NOT NULL DEFAULT 0,
+  invite_id int(10) unsigned NOT NULL DEFAULT 0,
+  owner tinyint(3) unsigned NOT NULL DEFAULT 0,
+  permissions text DEFAULT NULL,
+  last_login timestamp NULL DEFAULT NULL,
+  created_at timestamp NULL DEFAULT NULL,
+  updated_at timestamp NULL DEFAULT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY user_id_client_id (auth_user_id,client_id),
+  KEY client_id_owner_idx (client_id,owner)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- Usage metrics (7.9+): one tenant per (server, tenant key); for a module without
+-- ListAccountsUniqueIdentifierField the key is tblhosting.domain.
+CREATE TABLE tblserver_tenants (
+  id int(10) unsigned NOT NULL AUTO_INCREMENT,
+  server_id int(11) NOT NULL DEFAULT 0,
+  tenant varchar(255) NOT NULL DEFAULT '',
+  created_at timestamp NULL DEFAULT NULL,
+  updated_at timestamp NULL DEFAULT NULL,
+  PRIMARY KEY (id),
+  KEY server_tenant (tenant,server_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- type is 'snapshot', 'day' or 'month'; measured_at is a Unix time with microseconds.
+CREATE TABLE tbltenant_stats (
+  id int(10) unsigned NOT NULL AUTO_INCREMENT,
+  tenant_id int(11) NOT NULL DEFAULT 0,
+  metric varchar(255) NOT NULL DEFAULT '',
+  type varchar(255) NOT NULL DEFAULT '',
+  value decimal(19,6) NOT NULL DEFAULT 0.000000,
+  measured_at decimal(18,6) NOT NULL DEFAULT 0.000000,
+  invoice_id int(11) DEFAULT 0,
+  created_at timestamp NULL DEFAULT NULL,
+  updated_at timestamp NULL DEFAULT NULL,
+  PRIMARY KEY (id),
+  KEY tenant_id (tenant_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- Custom fields: type 'product' + relid = tblproducts.id; values keyed by (fieldid, relid =
+-- tblhosting.id). Modules get them as $params['customfields'].
+CREATE TABLE tblcustomfields (
+  id int(10) NOT NULL AUTO_INCREMENT,
+  type text NOT NULL,
+  relid int(10) NOT NULL DEFAULT 0,
+  fieldname text NOT NULL,
+  fieldtype text NOT NULL,
+  description text NOT NULL,
+  fieldoptions text NOT NULL,
+  regexpr text NOT NULL,
+  adminonly text NOT NULL,
+  required text NOT NULL,
+  showorder text NOT NULL,
+  showinvoice text NOT NULL,
+  sortorder int(10) NOT NULL DEFAULT 0,
+  created_at timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  updated_at timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (id),
+  KEY serviceid (relid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+CREATE TABLE tblcustomfieldsvalues (
+  id int(10) unsigned NOT NULL AUTO_INCREMENT,
+  fieldid int(10) NOT NULL,
+  relid int(10) NOT NULL,
+  value text NOT NULL,
+  created_at timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  updated_at timestamp NOT NULL DEFAULT '0000-00-00 00:00:00',
+  PRIMARY KEY (id),
+  KEY fieldid_relid (fieldid,relid),
+  KEY relid (relid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
