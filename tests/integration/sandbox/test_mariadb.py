@@ -26,6 +26,18 @@ EXPECTED_TABLES = {
     "tbltransientdata",
     "tblactivitylog",
     "tblmodulelog",
+    # What orders, invoices and usage metrics need (test_schema_tables.py checks their columns).
+    "tblorders",
+    "tblinvoices",
+    "tblinvoiceitems",
+    "tblaccounts",
+    "tblpaymentgateways",
+    "tblusers",
+    "tblusers_clients",
+    "tblserver_tenants",
+    "tbltenant_stats",
+    "tblcustomfields",
+    "tblcustomfieldsvalues",
 }
 
 

@@ -31,8 +31,6 @@ from smartermail_whmcs.errors import StageError
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 # The stand-in's static PHP, copied into every host tree as it is laid out here.
 STANDIN_DIR = Path(__file__).with_name("whmcs_php")
-# Session sql_mode of WHMCS's own database connection (docs/whmcs-standin-facts.md).
-WHMCS_SQL_MODE = "NO_ENGINE_SUBSTITUTION"
 CONFIGURATION_MODE = 0o640
 _VERSION_RE = re.compile(r"^(\d+\.\d+\.\d+)-(release|rc|beta|alpha)\.\d+$")
 
@@ -107,7 +105,6 @@ def build_host_tree(spec: HostTreeSpec) -> Path:
         "ca_file": spec.ca_file,
         "whmcs_version": spec.whmcs_version,
         "whmcs_short_version": short_version(spec.whmcs_version),
-        "sql_mode": WHMCS_SQL_MODE,
     }
     shutil.copytree(STANDIN_DIR, root, dirs_exist_ok=True)
     _write(

@@ -34,8 +34,8 @@ require_once __DIR__ . '/api.php';
 function whmcs_sandbox_boot()
 {
     $config = whmcs_sandbox_config();
-    WHMCS\Database\Capsule::bootFromConfiguration($config);
     try {
+        WHMCS\Database\Capsule::bootFromConfiguration($config);
         $GLOBALS['CONFIG'] = WHMCS\Config\Setting::allAsArray();
     } catch (PDOException $e) {
         $message = 'WHMCS database ' . $config['db_name'] . ' on ' . $config['db_host'] . ':' . $config['db_port']

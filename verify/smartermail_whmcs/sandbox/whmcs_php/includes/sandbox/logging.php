@@ -52,6 +52,6 @@ function logModuleCall($module, $action, $requestString, $responseData, $process
     Capsule::table('tblmodulelog')->insert(array_merge([
         'date' => date('Y-m-d H:i:s'),
         'module' => (string) $module,
-        'action' => strtolower((string) $action),
+        'action' => (string) $action,
     ], $fields));
 }

@@ -3,16 +3,21 @@
  * WHMCS registers each module's namespace for autoloading: WHMCS\Module\<Type>\<Name>\<Class>
  * loads from modules/<type>s/<name>/lib/<Class>.php ("automatically registered for autoloading
  * classes within a lib sub-directory relative to your module directory",
- * developers.whmcs.com/provisioning-modules/usage-metrics). How WHMCS turns the capitalised
- * <Name> into the directory name is not documented; the sandbox tries the lower-cased name, then
- * the name split at capitals with underscores (MyModule -> mymodule, my_module): a GUESS.
+ * developers.whmcs.com/provisioning-modules/usage-metrics). Directory candidates for <Name>, in
+ * order: as written, lower case, split before capitals and joined with '_' lower-cased, the same
+ * keeping case; the rest of the class name becomes sub-directories of lib/
+ * (docs/whmcs-standin-facts.md (b), MEDIUM).
  */
 
 namespace WHMCS\Sandbox;
 
 class ModuleAutoloader
 {
-    const TYPES = ['Server' => 'servers', 'Registrar' => 'registrars', 'Addon' => 'addons', 'Gateway' => 'gateways'];
+    const TYPES = [
+        'Addon' => 'addons', 'Fraud' => 'fraud', 'Gateway' => 'gateways', 'Mail' => 'mail',
+        'Notification' => 'notifications', 'Registrar' => 'registrars', 'Report' => 'reports',
+        'Security' => 'security', 'Server' => 'servers', 'Social' => 'social', 'Support' => 'support',
+    ];
 
     public static function register()
     {
@@ -38,7 +43,7 @@ class ModuleAutoloader
     /** Candidate directory names for a module namespace segment. */
     public static function directoryNames($segment)
     {
-        $snake = strtolower((string) preg_replace('/(?<=[a-z0-9])([A-Z])/', '_$1', $segment));
-        return array_values(array_unique([strtolower($segment), $snake]));
+        $split = (string) preg_replace('/(?<=.)([A-Z])/', '_$1', $segment);
+        return array_values(array_unique([$segment, strtolower($segment), strtolower($split), $split]));
     }
 }
