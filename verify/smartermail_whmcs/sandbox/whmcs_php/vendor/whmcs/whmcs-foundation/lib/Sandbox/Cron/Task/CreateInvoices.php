@@ -26,6 +26,6 @@ class CreateInvoices extends Task
             return;
         }
         $created = call_user_func([self::BILLING, 'generate'], [], 0, 'autogen');
-        $out->info('CreateInvoices: ' . (is_countable($created) ? count($created) . ' invoice(s) created' : 'done'));
+        $out->info('CreateInvoices: ' . (int) ($created['numcreated'] ?? 0) . ' invoice(s) created');
     }
 }
