@@ -4,7 +4,8 @@
 """The verify check registry and the settings of one target, shared by the CLI and the Ansible module.
 
 - ``build_registry(include_canary)``: the SmarterMail checks, then the WHMCS checks when their
-  module can be imported (they apply only to targets with a ``whmcs_root``).
+  module can be imported (they apply only to targets with a ``whmcs_root``), then the opt-in
+  ``order`` check (only for targets whose settings ask for it: ``order``).
 - ``target_settings(...)``: one target's settings dict with the documented defaults, checked so
   that a bad value is a VerifySettingsError sentence, never a traceback inside a check.
 - ``verify_error_types()``: the typed errors a check may raise that already speak human.
@@ -59,6 +60,8 @@ SETTINGS_KEYS = (
     "whmcs_cron_user",
     "whmcs_server_name",
     "whmcs_product_name",
+    "order",
+    "order_dry_run",
     "known_failures",
 )
 # A known failure's check id for a target whose address is unusable, and for one without a password.
@@ -78,6 +81,7 @@ def build_registry(include_canary: bool = True) -> List[CheckSpec]:
 
     registry = [spec for spec in SMARTERMAIL_CHECKS if include_canary or spec.id != "canary"]
     registry.extend(_whmcs_checks())
+    registry.extend(_order_checks())
     return registry
 
 
@@ -89,6 +93,14 @@ def _whmcs_checks() -> List[CheckSpec]:
     except ImportError:  # the WHMCS checks are optional: verify still covers SmarterMail
         return []
     return list(WHMCS_CHECKS)
+
+
+def _order_checks() -> List[CheckSpec]:
+    try:
+        from ansible_collections.astral360.smartermail.plugins.module_utils.verify.order import ORDER_CHECKS
+    except ImportError:  # like the WHMCS checks it builds on
+        return []
+    return list(ORDER_CHECKS)
 
 
 def verify_error_types() -> Tuple[Type[BaseException], ...]:
@@ -207,13 +219,16 @@ def target_settings(
     whmcs_server_name: Optional[str] = None,
     whmcs_product_name: Optional[str] = None,
     known_failures: Optional[Dict[str, Tuple[str, str]]] = None,
+    order: Any = False,
+    order_dry_run: Any = False,
 ) -> Dict[str, Any]:
     """One target's settings dict (keys: SETTINGS_KEYS), validated, with the documented defaults.
 
     ``known_failures`` maps a check id to (summary, hint) for what is already known to be broken
     (a WHMCS row with an unusable address or password): the runner fails that check with it, and
     the values it stands for (ADDRESS_CHECK: hostname and port; LOGIN_CHECK: username and
-    password) are taken as given instead of refused.
+    password) are taken as given instead of refused. ``order`` adds the test order check (it needs
+    ``whmcs_root``); ``order_dry_run`` makes it say what it would do instead.
     """
     known = dict(known_failures or {})
     hostname = (hostname or "").strip()
@@ -245,6 +260,8 @@ def target_settings(
         "whmcs_cron_user": whmcs_cron_user or None,
         "whmcs_server_name": whmcs_server_name or None,
         "whmcs_product_name": whmcs_product_name or None,
+        "order": bool(order),
+        "order_dry_run": bool(order_dry_run),
         "known_failures": known,
     }
 

@@ -3,7 +3,7 @@
 Exit codes: 0 every check passed (warnings allowed, unless --strict), 1 a check failed, or with
 --strict a check warned or TLS certificate checks were off (or --cleanup could not reach a
 server), 2 usage or configuration error, 130 / 143 interrupted by SIGINT / SIGTERM
-(after the canary domain was removed).
+(after the canary domain and the test orders were removed).
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ exits 2. --password is visible to other users in `ps`: prefer {ENV_PASSWORD},
 \b
 Exit codes: 0 all checks passed (warnings allowed), 1 a check failed (with --strict also:
 a check warned, or TLS certificate checks were off), 2 usage or configuration error,
-130/143 interrupted by SIGINT/SIGTERM (canary removed first).
+130/143 interrupted by SIGINT/SIGTERM (canary and test orders removed first).
+--order places a real test order per product through WHMCS's localAPI, run by the host's
+PHP as the web user (--web-user, whmcs_web_user), and removes it; --dry-run changes nothing.
 See docs/verify.md for every check, message and fix."""
 
 
@@ -167,7 +169,20 @@ def _run_cleanup(targets: list[dict[str, Any]], older_than: float) -> None:
     "--cron-user",
     help="Whose crontab holds the WHMCS cron line (config whmcs_cron.user; default whmcs_web_user).",
 )
+@click.option(
+    "--web-user",
+    help="The user the web server runs PHP as (config whmcs_web_user): --order runs WHMCS's PHP as this user.",
+)
 @click.option("--no-canary", is_flag=True, help="Read-only run: skip the canary domain.")
+@click.option(
+    "--order",
+    is_flag=True,
+    help="Also place a test order per product through WHMCS's localAPI (module Create, checks, "
+    "terminate), then remove it (config smartermail_verify_order).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Change nothing: skip the canary; with --order, say what it would do."
+)
 @click.option("--canary-prefix", help="Name prefix of canary domains (default smw-canary-).")
 @file_option("--config", "config_file", help="YAML file with smartermail_servers and whmcs_root(s).")
 @click.option(
@@ -212,6 +227,9 @@ def verify_command(**params: Any) -> None:
         canary_prefix=params["canary_prefix"],
         config=params["config_file"],
         from_whmcs=params["from_whmcs"],
+        web_user=params["web_user"],
+        order=params["order"],
+        dry_run=params["dry_run"],
     )
     if params["cleanup"] and options.from_whmcs:
         options.whmcs_roots = ()

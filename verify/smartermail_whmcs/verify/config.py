@@ -13,6 +13,8 @@ smartermail_servers:            # one target per server (x each WHMCS root)
 whmcs_root: /var/www/whmcs      # or whmcs_roots: [...]
 whmcs_cron:
   user: www-data                # whose crontab the cron check reads; default whmcs_web_user
+whmcs_web_user: www-data        # who runs WHMCS's PHP for --order
+smartermail_verify_order: false # true: the test order per product (as --order)
 ```
 
 Other top-level keys are ignored, so an Ansible group_vars file can serve as the config file;
@@ -70,6 +72,7 @@ class VerifyConfig:
     cron_user: str | None = None
     whmcs_product_name: str | None = None
     canary: bool | None = None
+    order: bool | None = None
     canary_prefix: str | None = None
     canary_domain_path: str | None = None
 
@@ -196,6 +199,7 @@ def load_config(file_path: str | Path) -> VerifyConfig:
         path, "smartermail_verify_product", data.get("smartermail_verify_product")
     )
     config.canary = _bool(path, "smartermail_verify_canary", data.get("smartermail_verify_canary"))
+    config.order = _bool(path, "smartermail_verify_order", data.get("smartermail_verify_order"))
     config.canary_prefix = _text(
         path, "smartermail_verify_canary_prefix", data.get("smartermail_verify_canary_prefix")
     )

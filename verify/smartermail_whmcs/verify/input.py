@@ -61,6 +61,9 @@ class VerifyOptions:
     canary_prefix: str | None = None
     config: str | None = None
     from_whmcs: str | None = None
+    web_user: str | None = None
+    order: bool = False
+    dry_run: bool = False
 
 
 @dataclass
@@ -274,7 +277,18 @@ def resolve_targets(
     _fill_passwords(sources, options, environ, stdin, prompt)
     roots = _roots(options, config)
     labels = _root_labels(roots)
-    canary = False if options.no_canary else (config.canary if config.canary is not None else True)
+    # --dry-run changes nothing: no canary domain, and the test order only says what it would do.
+    canary = (
+        False
+        if options.no_canary or options.dry_run
+        else (config.canary if config.canary is not None else True)
+    )
+    order = options.order or bool(config.order)
+    if order and roots == [None]:
+        raise ConfigError(
+            "--order places a test order in WHMCS: give the WHMCS root with --whmcs-root, whmcs_root in the "
+            "--config file, or --from-whmcs"
+        )
     targets: list[dict[str, Any]] = []
     for source in sources:
         for root in roots:
@@ -297,11 +311,13 @@ def resolve_targets(
                     canary_domain_path=config.canary_domain_path,
                     whmcs_root=root,
                     php_binary=php,
-                    whmcs_web_user=config.whmcs_web_user,
+                    whmcs_web_user=options.web_user or config.whmcs_web_user,
                     whmcs_cron_user=options.cron_user or config.cron_user,
                     whmcs_server_name=source.whmcs_server_name,
                     whmcs_product_name=config.whmcs_product_name,
                     known_failures=source.known_failures,
+                    order=order,
+                    order_dry_run=options.dry_run,
                 )
             except VerifySettingsError as error:
                 raise ConfigError(f"server {source.name}: {error}") from None

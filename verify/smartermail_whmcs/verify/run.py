@@ -2,7 +2,7 @@
 
 The first SIGINT or SIGTERM raises ``Interrupted`` in the main thread; run_checks then sets every
 target's ``cancelled`` event and waits while running checks clean up (the canary deletes its
-domain in a ``finally``). Further signals during that wait only print "still cleaning up".
+domain in a ``finally``, a test order removes its order, service and client). Further signals during that wait only print "still cleaning up".
 Outcomes of checks that finish after the cancel are kept, so the CLI can say what was cleaned up.
 """
 
@@ -59,7 +59,7 @@ def cancel_on_signals(notice: Callable[[str], None]) -> Iterator[None]:
         if not fired:
             fired.append(signum)
             raise Interrupted(signum)
-        notice("still cleaning up (canary domains are being removed); please wait")
+        notice("still cleaning up (canary domains and test orders are being removed); please wait")
 
     previous = {signum: signal.signal(signum, handler) for signum in HANDLED_SIGNALS}
     try:
