@@ -17,6 +17,10 @@ description:
   - SmarterMail side - C(dns), C(port), C(tls), C(api), C(credentials), C(version) and, unless
     O(canary=false), C(canary) (a uniquely named test domain created, exercised and deleted).
   - With O(whmcs_root), the WHMCS-side checks of the collection (when installed) run too.
+  - With O(order=true) and O(whmcs_root), also C(order) - a real test order for each product of
+    the module, through WHMCS's own localAPI run by the host's PHP as O(whmcs_web_user) (the
+    module's Create, the domain and its hidden admin checked on SmarterMail, ModuleTerminate),
+    then the order, its service, invoices and test client removed, also after a failure.
   - Fails when any check fails; the message names each failed check and its hint. Warnings pass
     unless O(fail_on_warnings=true); each warning is shown as an Ansible C([WARNING]) line, and so
     is O(validate_certs=false).
@@ -43,6 +47,8 @@ options:
   whmcs_web_user:
     description:
       - The web server user that must be able to read the module files.
+      - With O(order=true), WHMCS's PHP runs as this user (the module switches to it when it runs as
+        root, and refuses to run the order as root without it).
     type: str
   whmcs_cron_user:
     description:
@@ -67,6 +73,12 @@ options:
     description:
       - Domain storage path for the canary domain, as the product's option 5.
     type: str
+  order:
+    description:
+      - Run the C(order) check (a real test order per product, removed afterwards). Needs O(whmcs_root).
+      - In check mode it changes nothing and says what it would do.
+    type: bool
+    default: false
   parallel:
     description:
       - How many checks may run at the same time.
@@ -81,10 +93,11 @@ options:
 attributes:
   check_mode:
     support: full
-    description: In check mode the read-only checks run and the canary is skipped.
+    description: In check mode the read-only checks run, the canary is skipped and the test order only
+      says what it would do.
   diff_mode:
     support: none
-    description: Nothing is changed (the canary domain is removed before the module returns).
+    description: Nothing is changed (the canary domain and the test orders are removed before the module returns).
 """
 
 EXAMPLES = r"""
@@ -105,6 +118,15 @@ EXAMPLES = r"""
     username: admin
     password: "{{ smartermail_password }}"
     canary: false
+
+- name: Verify with a real test order per product (removed afterwards), PHP run as www-data
+  astral360.smartermail.smartermail_verify:
+    hostname: mail1.example.com
+    username: admin
+    password: "{{ vault_smartermail_password }}"
+    whmcs_root: /var/www/whmcs
+    whmcs_web_user: www-data
+    order: true
 """
 
 RETURN = r"""
@@ -115,7 +137,7 @@ results:
   elements: dict
   contains:
     id:
-      description: Check id (dns, port, tls, api, credentials, version, canary, whmcs-version, ...).
+      description: Check id (dns, port, tls, api, credentials, version, canary, whmcs-version, ..., order).
       type: str
     target:
       description: The server's label (O(name)).
@@ -208,6 +230,7 @@ def argument_spec():
         canary=dict(type="bool", default=True),
         canary_prefix=dict(type="str", default=DEFAULT_CANARY_PREFIX),
         canary_domain_path=dict(type="str"),
+        order=dict(type="bool", default=False),
         parallel=dict(type="int", default=4),
         fail_on_warnings=dict(type="bool", default=False),
     )
@@ -235,6 +258,8 @@ def settings_from_params(params, check_mode):
         whmcs_cron_user=params["whmcs_cron_user"],
         whmcs_server_name=params["name"],
         whmcs_product_name=params["whmcs_product_name"],
+        order=params["order"],
+        order_dry_run=check_mode,
     )
 
 
@@ -245,6 +270,8 @@ def main():
     params = module.params
     if params["parallel"] < 1:
         module.fail_json(msg="parallel must be 1 or more, not %d" % params["parallel"])
+    if params["order"] and not params["whmcs_root"]:
+        module.fail_json(msg="order places a test order in WHMCS: it needs whmcs_root")
     warn_if_tls_off(module)
     try:
         settings = settings_from_params(params, module.check_mode)

@@ -207,6 +207,8 @@ def _environment(
 
     return OrderEnvironment(
         whmcs_root=root,
+        php_binary=php,
+        php_user=user.name,
         call=call,
         read_service=lambda service_id: _read_service(context, service_id),
         leftovers=lambda *ids: _leftovers(context, *ids),

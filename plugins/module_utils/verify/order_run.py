@@ -72,7 +72,7 @@ STEP_DOMAIN_GONE = "domain-gone"
 
 PHP_HINT = (
     "WHMCS's own PHP failed before it answered: run the same as the web user to see why, e.g. "
-    "sudo -u WEBUSER php -r \"require '%s/init.php'; var_dump(localAPI('WhmcsDetails', []));\""
+    "sudo -u %s %s -r \"require '%s/init.php'; var_dump(localAPI('WhmcsDetails', []));\""
 )
 CREATE_HINT = (
     "a customer's order for this product fails the same way: the module's message names the cause; "
@@ -103,6 +103,8 @@ class OrderEnvironment:
     """What a test order needs from the target: WHMCS (localAPI and read-only rows) and SmarterMail."""
 
     whmcs_root: str
+    php_binary: str
+    php_user: str  # the account php runs as (web_php_user)
     call: Callable[[str, Dict[str, Any]], LocalApiAnswer]  # localAPI through the host's PHP
     read_service: Callable[[int], Optional[Dict[str, Any]]]  # the tblhosting row, read only
     leftovers: Callable[[Optional[int], Optional[int], Optional[int], str], List[str]]
@@ -376,7 +378,11 @@ class OrderRun:
         try:
             answer = self._answer(action, params)
         except LocalApiPhpError as error:
-            raise StepFailed(step, "%s: %s" % (action, error), PHP_HINT % self.env.whmcs_root) from None
+            raise StepFailed(
+                step,
+                "%s: %s" % (action, error),
+                PHP_HINT % (self.env.php_user, self.env.php_binary, self.env.whmcs_root),
+            ) from None
         if not answer.ok:
             message = answer.message or "an error without a message"
             raise StepFailed(step, (failure or (action + ": %s")) % message, hint)
