@@ -58,6 +58,11 @@ def cancel_on_signals(notice: Callable[[str], None]) -> Iterator[None]:
     def handler(signum: int, _frame: Any) -> None:
         if not fired:
             fired.append(signum)
+            # A test order's running step (a module command in WHMCS) is finished first: say so now.
+            notice(
+                f"{signal.Signals(signum).name}: stopping; the running steps finish and canary domains and "
+                "test orders are removed first"
+            )
             raise Interrupted(signum)
         notice("still cleaning up (canary domains and test orders are being removed); please wait")
 
