@@ -27,8 +27,17 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
         ("canary", "sandbox-simulator@whmcs1"),
         ("server", "sandbox-simulator@whmcs2"),
         ("cron", "sandbox-simulator@whmcs1"),
+        ("order", "sandbox-simulator@whmcs1"),
+        ("order", "sandbox-simulator@whmcs2"),
     }
     assert all(status == "PASS" for _, _, status in verified), verified
+    # verify --order: each WHMCS ordered its product through localAPI, the module provisioned it,
+    # and everything was removed again.
+    orders = [line for line in done.stdout.splitlines() if line.startswith("order ")]
+    assert len(orders) == 2, orders
+    assert all("test order(s) placed through WHMCS's localAPI" in line for line in orders), orders
+    assert all("'Email Hosting' (id 1): smw-order-" in line for line in orders), orders
+    assert all("nothing left behind" in line for line in orders), orders
     assert re.search(r"^\d+ passed, 0 warnings, 0 failed", done.stdout, re.MULTILINE)
     # The test order's 21 GB at 10 GB per tranche and 6.00 per tranche: 3 tranches, 18.00.
     assert re.search(

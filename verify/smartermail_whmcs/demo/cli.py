@@ -3,7 +3,8 @@
 Stages: prerequisites → sandbox up (each WHMCS has run its cron once, as a live one has) → the
 collection's install playbook (which ends with its verify role) → a test order on the first host
 through its localAPI (AddOrder, AcceptOrder runs the module's Create against the simulator, the
-cron meters the usage, GenInvoices bills it) → the verify command over every host → the service
+cron meters the usage, GenInvoices bills it) → the verify command over every host with --order (a
+test order per product placed through each WHMCS's localAPI, provisioned, checked and removed) → the service
 suspended, unsuspended and terminated through localAPI → report with the order's invoice, the
 billing preview and the service's states → sandbox down (unless --keep).
 A failed stage keeps the sandbox for inspection and says where it is.
@@ -106,7 +107,12 @@ def write_verify_config(state: SandboxState, directory: Path) -> Path:
 
 
 def run_verify(config: Path) -> str:
-    """`smartermail-whmcs verify --config FILE`: every server from every WHMCS root, as a table."""
+    """`smartermail-whmcs verify --config FILE --order`: every server from every WHMCS root, as a table.
+
+    --order: each WHMCS orders, provisions and removes a test service per product through its own
+    localAPI (PHP as the inventory's whmcs_web_user), so the table's ``order`` rows prove step 6
+    of the module's installation guide on every host.
+    """
     command = [
         sys.executable,
         "-m",
@@ -114,6 +120,7 @@ def run_verify(config: Path) -> str:
         "verify",
         "--config",
         str(config),
+        "--order",
         "--format",
         "table",
     ]
@@ -146,7 +153,7 @@ def print_report(
         module_dir = f"{record.whmcs_root}/modules/servers/smartermail"
         click.echo(f"{host.name:<10} {host.version:<18} {module_dir:<58} {summary}")
     click.echo("")
-    click.echo("Verify:")
+    click.echo("Verify (--order: each WHMCS placed, provisioned and removed a test order per product):")
     click.echo(verify_table.rstrip())
 
 
@@ -177,7 +184,7 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             3, f"test order on {first.name} through localAPI: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used"
         ).run(lambda: place_test_order(state, first.name, DEMO_DOMAIN, DEMO_USAGE_GB))
         billing = run_billing(Path(first.whmcs_root))
-        verify_table = Stage(4, "smartermail-whmcs verify (every host, canary domain included)").run(
+        verify_table = Stage(4, "smartermail-whmcs verify --order (every host: canary domain, test order per product)").run(
             lambda: run_verify(write_verify_config(state, directory))
         )
         lifecycle = Stage(
