@@ -60,6 +60,8 @@ def _cleanup_text(records: Sequence[ProductOrder]) -> str:
     ]
     if left:
         return "; LEFT BEHIND: " + "; ".join(left)
+    if all(record.client_id is None for record in records):
+        return "; nothing was created, nothing left behind"
     return "; test client, order and service removed, nothing left behind"
 
 

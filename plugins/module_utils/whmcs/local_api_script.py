@@ -12,7 +12,7 @@ so whatever init.php or a hook prints before it is ignored.
 php runs as the web user (web_php_user.py), in the WHMCS root, in its own session: a Ctrl-C at
 the terminal reaches verify, which finishes the current call and cleans up, never php halfway
 through a module command. Request parameters never appear in an error (they can hold passwords);
-php's own output is shown with the database password and encryption key blanked out.
+php's first message is shown on one line, with the database password and encryption key blanked out.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,7 +31,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.web_ph
 __all__ = ["LocalApiAnswer", "LocalApiPhpError", "local_api_command", "run_local_api"]
 
 MARKER = "@@SMARTERMAIL-WHMCS-LOCALAPI@@"
-OUTPUT_TAIL = 600
+OUTPUT_LIMIT = 400
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # The host's PHP configuration, when this process was started with one.
 PASSED_ENVIRONMENT = ("PHPRC", "PHP_INI_SCAN_DIR", "LANG", "LC_ALL", "TZ")
@@ -112,9 +112,14 @@ def _become(user: WebPhpUser) -> Optional[Callable[[], None]]:
     return switch
 
 
-def _tail(output: str, secrets: Iterable[Optional[str]]) -> str:
-    text = scrub(output.strip(), list(secrets))
-    return text[-OUTPUT_TAIL:]
+def _first_line(stderr: str, stdout: str, secrets: Iterable[Optional[str]]) -> str:
+    """php's first message on one line (a fatal error comes first; its stack trace is left out)."""
+    for output in (stderr, stdout):
+        for line in output.splitlines():
+            if line.strip():
+                text = scrub(" ".join(line.split()), list(secrets))
+                return text if len(text) <= OUTPUT_LIMIT else text[: OUTPUT_LIMIT - 3] + "..."
+    return ""
 
 
 def parse_output(stdout: str) -> Optional[Dict[str, Any]]:
@@ -172,7 +177,7 @@ def run_local_api(
         ) from None
     envelope = parse_output(done.stdout)
     if envelope is None:
-        output = _tail(done.stderr + "\n" + done.stdout, secrets)
+        output = _first_line(done.stderr, done.stdout, secrets)
         raise LocalApiPhpError(
             "WHMCS's PHP (%s as %s) exited %d without a localAPI answer to %s%s"
             % (binary, user.name, done.returncode, action, (": " + output) if output else "")

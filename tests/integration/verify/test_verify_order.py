@@ -23,6 +23,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -277,6 +278,61 @@ def test_a_simulator_fault_on_domain_put_fails_the_order_and_cleans_up(
     assert_nothing_left(box, before, [entry["domain"]])
 
 
+def test_a_failed_terminate_and_a_domain_left_behind_are_named_with_the_remedy(
+    box: SandboxInfo, tmp_path: Path
+) -> None:
+    """The module's Terminate fails (the step, then the cleanup's second try), and so does verify's own
+    delete: the domain is reported, and the remedy the hint gives removes it."""
+    before = row_counts(box)
+    config = write_config(box, tmp_path, smartermail_verify_product="Email Hosting")
+    rule = {"fault": "http-500", "path": "sysadmin/domain-delete/smw-order-", "count": 3}
+    sim_control(box, "POST", "faults", rule)
+    try:
+        done, checks = verify(config, "--order")
+    finally:
+        sim_control(box, "DELETE", "faults")
+    order = checks["order"]
+    assert done.returncode == 1 and order["status"] == "fail", order
+    (entry,) = order["details"]["orders"]
+    domain = entry["domain"]
+    assert entry["failed_step"] == "terminate"
+    assert "ModuleTerminate: the module's Terminate failed: Error terminating account:" in order["summary"]
+    assert (
+        f"LEFT BEHIND: 'Email Hosting' (id 1): domain {domain} on SmarterMail (it could not be deleted)"
+        in (order["summary"])
+    )
+    assert "verify --cleanup --canary-prefix smw-order- --older-than 0s" in order["hint"]
+    assert row_counts(box) == before  # WHMCS's side was removed all the same
+    assert domain in {d["name"] for d in sim_state(box)["domains"]}
+    # The remedy the hint gives.
+    cleaned = run_verify(
+        "--config", str(config), "--cleanup", "--canary-prefix", "smw-order-", "--older-than", "0s"
+    )
+    assert cleaned.returncode == 0 and f"removed {domain}" in cleaned.stdout, cleaned.stdout + cleaned.stderr
+    assert_nothing_left(box, before, [domain])
+
+
+def test_a_failed_terminate_whose_domain_verify_deletes_leaves_nothing(
+    box: SandboxInfo, tmp_path: Path
+) -> None:
+    before = row_counts(box)
+    config = write_config(box, tmp_path, smartermail_verify_product="Email Hosting")
+    # The Terminate step and the cleanup's second ModuleTerminate fail; verify's own delete works.
+    rule = {"fault": "http-500", "path": "sysadmin/domain-delete/smw-order-", "count": 2}
+    sim_control(box, "POST", "faults", rule)
+    try:
+        done, checks = verify(config, "--order")
+    finally:
+        sim_control(box, "DELETE", "faults")
+    order = checks["order"]
+    assert done.returncode == 1 and order["status"] == "fail", order
+    (entry,) = order["details"]["orders"]
+    assert entry["failed_step"] == "terminate" and entry["domain_removed_by_verify"] is True
+    assert entry["cleanup_problems"][0].startswith("ModuleTerminate: Error terminating account:")
+    assert entry["left_behind"] == [] and "nothing left behind" in order["summary"]
+    assert_nothing_left(box, before, [entry["domain"]])
+
+
 def test_sigint_while_the_module_creates_the_domain_still_cleans_up(box: SandboxInfo, tmp_path: Path) -> None:
     """Ctrl-C reaches the whole process group; the module's Create (hanging on DKIM) finishes, then all is removed."""
     before, since = row_counts(box), last_activity_id(box)
@@ -381,15 +437,21 @@ def test_web_user_refusals_wherever_the_tests_run(monkeypatch: pytest.MonkeyPatc
 def test_php_runs_as_a_real_unprivileged_web_user(box: SandboxInfo, tmp_path: Path) -> None:
     configuration = box.root(HOST) / "configuration.php"
     with local_user("smwweb") as user:
+        before = row_counts(box)
+        config = write_config(box, tmp_path, whmcs_web_user=user, smartermail_verify_product="Email Hosting")
+        # The sandbox's temporary directory is root's own (0700): the web user cannot reach init.php.
+        refused, checks = verify(config, "--order")
+        order = checks["order"]
+        assert refused.returncode == 1 and order["status"] == "fail"
+        assert f"AddClient: WHMCS's PHP ({shutil.which('php')} as {user}) exited" in order["summary"]
+        assert "nothing was created, nothing left behind" in order["summary"]
+        assert f"sudo -u {user} php -r" in order["hint"]
+        assert row_counts(box) == before
         # As on a real host: configuration.php is root's, readable by the web server's group, and
-        # the tree can be reached (the sandbox's temporary directory is root's own, 0700).
+        # the tree can be reached.
         os.chown(configuration, 0, int(subprocess.check_output(["id", "-g", user], text=True)))
         box.directory.chmod(0o711)
         try:
-            before = row_counts(box)
-            config = write_config(
-                box, tmp_path, whmcs_web_user=user, smartermail_verify_product="Email Hosting"
-            )
             done, checks = verify(config, "--order")
         finally:
             os.chown(configuration, 0, 0)
