@@ -184,9 +184,9 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             3, f"test order on {first.name} through localAPI: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used"
         ).run(lambda: place_test_order(state, first.name, DEMO_DOMAIN, DEMO_USAGE_GB))
         billing = run_billing(Path(first.whmcs_root))
-        verify_table = Stage(4, "smartermail-whmcs verify --order (every host: canary domain, test order per product)").run(
-            lambda: run_verify(write_verify_config(state, directory))
-        )
+        verify_table = Stage(
+            4, "smartermail-whmcs verify --order (every host: canary domain, test order per product)"
+        ).run(lambda: run_verify(write_verify_config(state, directory)))
         lifecycle = Stage(
             5, f"ModuleSuspend, ModuleUnsuspend, ModuleTerminate of service {order.service_id}"
         ).run(lambda: run_lifecycle(state, order))
