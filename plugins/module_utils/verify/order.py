@@ -248,6 +248,8 @@ ORDER_CHECKS = [
         "Test order per product through WHMCS (opt-in)",
         explained(check_order),
         requires=("server", "product", "module-files", "php-version"),
+        # The usage check counts the server's active services: not while the test service is one.
+        after=("usage",),
         applies=order_enabled,
     )
 ]

@@ -81,6 +81,8 @@ def order_outcome(
         "orders": [record.as_details() for record in records],
         "products_not_run": [product.label for product in products[len(records) :]],
     }
+    if not records:  # cancelled before the first product
+        return Outcome.skipped("test order cancelled before it started: nothing was created", **details)
     texts = " | ".join(_product_text(record) for record in records) + _cleanup_text(records)
     hints: List[str] = []
     for record in records:

@@ -181,6 +181,17 @@ def test_email(domain: str) -> str:
     return "%s@%s" % (domain.split(".")[0], TEST_EMAIL_DOMAIN)
 
 
+def _id(step: str, action: str, answer: Dict[str, Any], key: str) -> int:
+    """A positive id from a localAPI answer; StepFailed when WHMCS answered without it."""
+    try:
+        value = int(str(answer.get(key)))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise StepFailed(step, "%s answered success without a %s" % (action, key))
+    return value
+
+
 class OrderRun:
     """Order one product, check what the module made, remove everything (see the module docstring)."""
 
@@ -208,7 +219,9 @@ class OrderRun:
         client.update(noemail=True, skipvalidation=True)
         if record.product.currency_id:
             client["currency"] = record.product.currency_id
-        record.client_id = int(self._call(STEP_ADD_CLIENT, "AddClient", client)["clientid"])
+        record.client_id = _id(
+            STEP_ADD_CLIENT, "AddClient", self._call(STEP_ADD_CLIENT, "AddClient", client), "clientid"
+        )
         self._stop(STEP_ADD_ORDER)
         ordered = self._call(
             STEP_ADD_ORDER,
@@ -224,10 +237,14 @@ class OrderRun:
                 "noemail": True,
             },
         )
-        record.order_id = int(ordered["orderid"])
-        record.service_id = int(str(ordered.get("serviceids") or "0").split(",")[0]) or None
-        if record.service_id is None:
-            raise StepFailed(STEP_ADD_ORDER, "AddOrder made order %d without a service" % record.order_id)
+        record.order_id = _id(STEP_ADD_ORDER, "AddOrder", ordered, "orderid")
+        # serviceids is a comma-separated string ("12" or "12,13")
+        record.service_id = _id(
+            STEP_ADD_ORDER,
+            "AddOrder",
+            {"serviceids": str(ordered.get("serviceids") or "").split(",")[0]},
+            "serviceids",
+        )
         self._stop(STEP_ACCEPT)
         self._call(
             STEP_ACCEPT,
@@ -258,7 +275,13 @@ class OrderRun:
     def _active_service(self) -> Dict[str, Any]:
         record = self.record
         assert record.service_id is not None
-        service = self.env.read_service(record.service_id)
+        try:
+            service = self.env.read_service(record.service_id)
+        except Exception as error:  # the database: a failed step, and the cleanup still runs
+            raise StepFailed(
+                STEP_SERVICE,
+                "reading service %d from the WHMCS database failed: %s" % (record.service_id, error),
+            ) from None
         if service is None:
             raise StepFailed(
                 STEP_SERVICE, "service %d is gone from tblhosting after AcceptOrder" % record.service_id

@@ -4,7 +4,8 @@
 """Run a registry of checks against several targets, concurrently where they are independent.
 
 A check names the checks it needs (``requires``). It starts as soon as those have passed (or
-warned); when one of them failed or was skipped, it is skipped with the reason. Checks of one
+warned); when one of them failed or was skipped, it is skipped with the reason. ``after`` names
+checks it only waits for, whatever their result. Checks of one
 target and different targets share one thread pool. On Ctrl-C / SIGTERM the runner sets the
 context's ``cancelled`` event and waits for running checks to finish their cleanup (the canary
 removes its domain in a ``finally``), then re-raises. A target's ``known_failures`` setting
@@ -50,6 +51,9 @@ class CheckSpec:
     requires: Tuple[str, ...] = ()
     # False → the check is left out for this target (e.g. WHMCS checks without --whmcs-root).
     applies: Callable[["TargetContext"], bool] = _always
+    # Checks this one starts after, whatever their status (it changes what they read: the test
+    # order's service must not be seen by the usage check).
+    after: Tuple[str, ...] = ()
 
 
 @dataclass
@@ -135,7 +139,8 @@ def _blocking_requirement(spec: CheckSpec, context: TargetContext) -> Optional[C
 
 
 def _ready(spec: CheckSpec, context: TargetContext) -> bool:
-    return all(required in context.results for required in spec.requires if required in context.applicable)
+    waits_for = spec.requires + spec.after
+    return all(required in context.results for required in waits_for if required in context.applicable)
 
 
 def run_checks(

@@ -193,6 +193,8 @@ def test_order_per_product_passes_and_leaves_nothing(box: SandboxInfo, tmp_path:
     assert done.returncode == 0, done.stdout + done.stderr
     order = checks["order"]
     assert order["status"] == "pass", order
+    # The usage check ran before the test services existed (order waits for it).
+    assert checks["usage"]["summary"].startswith("no active services yet"), checks["usage"]
     orders = order["details"]["orders"]
     assert [entry["product"] for entry in orders] == ["Email Hosting", "Email Pro"]
     assert order["details"]["php_user"] == getpass.getuser()

@@ -52,6 +52,33 @@ def test_warning_meets_a_requirement() -> None:
     assert summarize(results)["ok"] is True
 
 
+def test_after_waits_for_a_check_whatever_its_result_and_never_skips() -> None:
+    """The test order waits for the usage check (it must not see the test service), failed or not."""
+    finished: list[str] = []
+
+    def slow_usage_fails(context: TargetContext) -> Outcome:
+        time.sleep(0.2)
+        finished.append("usage")
+        raise CheckFailed("usage older than 48 h")
+
+    def order(context: TargetContext) -> Outcome:
+        assert finished == ["usage"], "order started before usage finished"
+        return Outcome.passed("ordered")
+
+    registry = [
+        CheckSpec("usage", "usage", slow_usage_fails),
+        CheckSpec("order", "order", order, after=("usage",)),
+    ]
+    results = run_checks([TargetContext("mail1", {})], registry, max_workers=4)
+    assert [(r.id, r.status) for r in results] == [("usage", FAIL), ("order", PASS)]
+    # A check it waits for that does not apply to the target does not hold it back.
+    absent = [
+        CheckSpec("usage", "usage", slow_usage_fails, applies=lambda c: False),
+        CheckSpec("order", "order", passing("ordered"), after=("usage",)),
+    ]
+    assert [(r.id, r.status) for r in run_checks([TargetContext("mail1", {})], absent)] == [("order", PASS)]
+
+
 def test_a_known_failure_is_reported_without_running_the_check() -> None:
     """A --from-whmcs row with an unusable address: its dns check fails with the row's sentence."""
     ran: list[str] = []
