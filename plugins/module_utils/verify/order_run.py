@@ -178,7 +178,7 @@ class ProductOrder:
 
 def test_email(domain: str) -> str:
     """The test client's address: the domain's first label at example.invalid (unique per run)."""
-    return "%s@%s" % (domain.split(".")[0], TEST_EMAIL_DOMAIN)
+    return "%s@%s" % (domain.split(".", 1)[0], TEST_EMAIL_DOMAIN)
 
 
 def _id(step: str, action: str, answer: Dict[str, Any], key: str) -> int:
@@ -238,13 +238,9 @@ class OrderRun:
             },
         )
         record.order_id = _id(STEP_ADD_ORDER, "AddOrder", ordered, "orderid")
-        # serviceids is a comma-separated string ("12" or "12,13")
-        record.service_id = _id(
-            STEP_ADD_ORDER,
-            "AddOrder",
-            {"serviceids": str(ordered.get("serviceids") or "").split(",")[0]},
-            "serviceids",
-        )
+        # serviceids is a comma-separated string ("12" or "12,13"): one product, one service
+        first_service = str(ordered.get("serviceids") or "").split(",", 1)[0]
+        record.service_id = _id(STEP_ADD_ORDER, "AddOrder", {"serviceids": first_service}, "serviceids")
         self._stop(STEP_ACCEPT)
         self._call(
             STEP_ACCEPT,
@@ -253,7 +249,7 @@ class OrderRun:
             failure="AcceptOrder: the module's Create failed: %s",
             hint=CREATE_HINT,
         )
-        service = self._active_service()
+        service = self._active_service(record.service_id)
         password = self._stored_password(service)
         self._domain_on_smartermail()
         self._hidden_admin(password)
@@ -272,26 +268,24 @@ class OrderRun:
         )
         self._domain_gone()
 
-    def _active_service(self) -> Dict[str, Any]:
+    def _active_service(self, service_id: int) -> Dict[str, Any]:
         record = self.record
-        assert record.service_id is not None
         try:
-            service = self.env.read_service(record.service_id)
+            service = self.env.read_service(service_id)
         except Exception as error:  # the database: a failed step, and the cleanup still runs
             raise StepFailed(
                 STEP_SERVICE,
-                "reading service %d from the WHMCS database failed: %s" % (record.service_id, error),
+                "reading service %d from the WHMCS database failed: %s" % (service_id, error),
             ) from None
         if service is None:
             raise StepFailed(
-                STEP_SERVICE, "service %d is gone from tblhosting after AcceptOrder" % record.service_id
+                STEP_SERVICE, "service %d is gone from tblhosting after AcceptOrder" % service_id
             )
         status = str(service.get("domainstatus") or "")
         if status != "Active":
             raise StepFailed(
                 STEP_SERVICE,
-                "AcceptOrder answered success but service %d is %s, not Active"
-                % (record.service_id, status or "?"),
+                "AcceptOrder answered success but service %d is %s, not Active" % (service_id, status or "?"),
                 CREATE_HINT,
             )
         record.username = str(service.get("username") or "").strip()
@@ -300,7 +294,7 @@ class OrderRun:
                 STEP_SERVICE,
                 "after the module's Create, service %d has no %s: the module's client area logs in to "
                 "SmarterMail with them (its hidden admin)"
-                % (record.service_id, "username" if not record.username else "password"),
+                % (service_id, "username" if not record.username else "password"),
                 CREATE_HINT,
             )
         self._done(STEP_SERVICE)
@@ -430,7 +424,7 @@ class OrderRun:
     def _cleanup(self) -> None:
         record = self.record
         if record.service_id is not None:
-            self._terminate_if_active()
+            self._terminate_if_active(record.service_id)
         if record.order_id is not None:
             # WHMCS deletes only a Cancelled or Fraud order, and cancels only a Pending one.
             for action, extra in (
@@ -454,18 +448,17 @@ class OrderRun:
             left = ["unknown (the WHMCS database could not be read afterwards: %s)" % error]
         record.left_behind.extend(left)
 
-    def _terminate_if_active(self) -> None:
+    def _terminate_if_active(self, service_id: int) -> None:
         record = self.record
-        assert record.service_id is not None
         if STEP_TERMINATE in record.steps_done:
             return
         try:
-            service = self.env.read_service(record.service_id)
+            service = self.env.read_service(service_id)
         except Exception as error:
-            self.record.cleanup_problems.append("reading service %d: %s" % (record.service_id, error))
+            self.record.cleanup_problems.append("reading service %d: %s" % (service_id, error))
             return
         if service is not None and str(service.get("domainstatus") or "") in ACTIVE_STATUSES:
-            self._cleanup_call("ModuleTerminate", {"serviceid": record.service_id})
+            self._cleanup_call("ModuleTerminate", {"serviceid": service_id})
 
     def _remove_domain(self) -> None:
         """A domain the module left on SmarterMail (a failed Terminate, a half-done Create) is deleted."""
