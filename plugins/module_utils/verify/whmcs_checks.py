@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Astral 360
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The WHMCS side of ``verify``: whmcs-version, php-version, module-files, server, product, cron, usage.
+"""The WHMCS side of ``verify``: whmcs-version, php-version, module-files, hooks, server, product, cron, usage.
 
 These checks apply only to a target whose settings name a ``whmcs_root``. They read (never
 write) the tree, its configuration.php and its database. ``WHMCS_CHECKS`` is the registry part
@@ -36,6 +36,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_files_checks import (
     check_module_files,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_hooks_checks import (
+    check_hooks,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_server_checks import (
     check_product,
@@ -134,6 +137,13 @@ WHMCS_CHECKS = [
         "module-files",
         "Module files present, readable, unchanged",
         explained(check_module_files),
+        requires=_NEEDS,
+        applies=applies,
+    ),
+    CheckSpec(
+        "hooks",
+        "Module hooks load in WHMCS",
+        explained(check_hooks),
         requires=_NEEDS,
         applies=applies,
     ),

@@ -12,6 +12,7 @@ def test_registry_ids_dependencies_and_scope() -> None:
         "whmcs-version",
         "php-version",
         "module-files",
+        "hooks",
         "server",
         "product",
         "cron",
