@@ -155,11 +155,12 @@ def run_host_php(
 
 
 def _last_words(done: "subprocess.CompletedProcess[bytes]") -> str:
-    """What php said last (stderr first), for an error sentence."""
+    """What php said (stderr first), for an error sentence: its fatal error line, else its last line."""
     for stream in (done.stderr, done.stdout):
         lines = [line.strip() for line in stream.decode("utf-8", "replace").splitlines() if line.strip()]
-        if lines:
-            return lines[-1][:400]
+        fatal = [line for line in lines if "fatal error" in line.lower() or "parse error" in line.lower()]
+        if fatal or lines:
+            return (fatal or lines[-1:])[0][:400]
     return "nothing"
 
 

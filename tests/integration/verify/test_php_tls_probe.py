@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,7 @@ from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import connect_host
 from fixtures.simulator import RunningSimulator, start_simulator
 from fixtures.standin_php import PhpFailed, run_in_whmcs
+from fixtures.users import local_user
 from fixtures.verify_cli import run_verify
 from fixtures.whmcs_rows import insert_row
 
@@ -89,7 +91,7 @@ def stranger() -> Iterator[RunningSimulator]:
         yield sim
 
 
-def php_check(box: SandboxInfo, check_id: str, php: str = "php") -> CheckResult:
+def php_check(box: SandboxInfo, check_id: str, php: str = "php", web_user: str | None = None) -> CheckResult:
     """One WHMCS-side check run by the verify runner against the sandbox host, as verify runs it."""
     settings = target_settings(
         "127.0.0.1",
@@ -98,6 +100,7 @@ def php_check(box: SandboxInfo, check_id: str, php: str = "php") -> CheckResult:
         port=box.simulator["port"],
         whmcs_root=str(box.root(HOST)),
         php_binary=php,
+        whmcs_web_user=web_user,
         whmcs_server_name="sandbox-simulator",
     )
     spec = next(spec for spec in WHMCS_CHECKS if spec.id == check_id)
@@ -118,9 +121,9 @@ def cli_php() -> dict[str, str]:
     return {"version": version, "ini": ini}
 
 
-def expected_label() -> str:
+def expected_label(user: str | None = None) -> str:
     php = cli_php()
-    return f"PHP {php['version']} (php, php.ini {php['ini']}, as {getpass.getuser()} after WHMCS's init.php)"
+    return f"PHP {php['version']} (php, php.ini {php['ini']}, as {user or getpass.getuser()} after WHMCS's init.php)"
 
 
 def url(port: int, secure: bool) -> str:
@@ -184,6 +187,37 @@ def test_php_curl_passes_over_https_when_php_trusts_the_ca(tls_box: SandboxInfo)
         f"(openssl.cafile {tls_box.simulator['ca_file']}): certificate verified, HTTP 200"
     )
     assert result.details["errno"] == 0 and result.details["ssl_verify_result"] == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running PHP as the web user needs root")
+def test_php_curl_runs_php_as_the_web_user(tls_box: SandboxInfo) -> None:
+    """As WHMCS's PHP runs: a web user who cannot read configuration.php cannot boot WHMCS either."""
+    root = tls_box.root(HOST)
+    configuration = root / "configuration.php"
+    mode = tls_box.directory.stat().st_mode
+    tls_box.directory.chmod(0o755)  # the sandbox's temp folder is private to its creator
+    try:
+        with local_user("smwweb") as user:
+            refused = php_check(tls_box, "php-curl", web_user=user)
+            shutil.chown(configuration, group=user)
+            try:
+                result = php_check(tls_box, "php-curl", web_user=user)
+            finally:
+                shutil.chown(configuration, group=0)
+    finally:
+        tls_box.directory.chmod(mode)
+    assert refused.status == "fail", refused
+    assert refused.summary.startswith(
+        f"WHMCS's PHP could not run the curl probe after {root}/init.php as {user}: php -r <curl probe> "
+        "exited 255; it said: Fatal error: Uncaught RuntimeException: WHMCS configuration file is missing "
+        f"or unreadable: {configuration} in {root}/init.php:"
+    )
+    assert (
+        refused.hint
+        == f"""run `php -r "require '{root}/init.php';"` as {user} to see why WHMCS's PHP does not start"""
+    )
+    assert result.status == "pass", result
+    assert result.summary.startswith(f"{expected_label(user)} reached https://")
 
 
 def test_php_curl_passes_over_plain_http(plain_box: SandboxInfo) -> None:
