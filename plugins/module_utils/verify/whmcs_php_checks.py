@@ -228,7 +228,7 @@ def _probe_url(context: TargetContext) -> Tuple[Dict[str, Any], str, str, str, i
             "WHMCS server %s has an unusable address: %s" % (server_label(row), error),
             "fix the server's hostname / port in WHMCS (%s)" % SERVER_SCREEN,
         ) from None
-    host, _, effective = where.rpartition(":")
+    host, effective = where.rsplit(":", 1)
     return row, url, where, host, int(effective), secure
 
 
