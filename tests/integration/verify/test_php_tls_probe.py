@@ -321,6 +321,23 @@ def test_php_curl_fails_on_a_closed_port_naming_host_and_port(plain_box: Sandbox
     assert "Configuration > System Settings > Servers" in result.hint
 
 
+def test_php_curl_warns_when_the_address_answers_but_not_as_the_api(plain_box: SandboxInfo) -> None:
+    """PHP got through (no TLS or network problem), but an HTML 404 is not SmarterMail's API."""
+    with start_simulator("--fault", "api-disabled") as other:
+        _host, port = other.host_port
+        set_server_row(plain_box, port, secure=False)
+        try:
+            result = php_check(plain_box, "php-curl")
+        finally:
+            set_server_row(plain_box, plain_box.simulator["port"], secure=False)
+    assert result.status == "warn", result
+    assert result.summary == (
+        f"{expected_label()} reached {url(port, False)} through curl over plain HTTP, as the module "
+        'connects when the server\'s "Use SSL" is off, but it answered HTTP 404'
+    )
+    assert "see the server check" in result.hint
+
+
 # -------------------------------------------------------------------------------- php-extensions
 
 
