@@ -1,4 +1,4 @@
-"""A WHMCS-like directory tree for one sandbox host.
+r"""A WHMCS-like directory tree for one sandbox host.
 
 Layout (what the install playbook and the verify checks look at in a real WHMCS root)::
 

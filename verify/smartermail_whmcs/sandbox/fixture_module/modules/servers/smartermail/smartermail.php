@@ -5,10 +5,11 @@
  * Written for the toolkit's tests: it declares the same 23 module settings, in the same
  * order and with the same types and defaults, as the Astral 360 "SmarterMail - Email
  * Hosting" module, and implements just enough behaviour (TestConnection, UsageUpdate) for
- * the install and verify steps to be exercised end to end. Its ChangePassword and client
- * area (dashboard, pages and actions) make the SmarterMail calls the real module makes, in its
- * order and judged its way (module-api-calls.md), so tests prove the API simulator through a
- * module-shaped client. It is not that module.
+ * the install and verify steps to be exercised end to end. Its lifecycle (Create, Suspend,
+ * Unsuspend, Terminate, ChangePassword), client area (dashboard, pages and actions), usage
+ * metrics (MetricProvider) and invoice hook (hooks.php) make the SmarterMail calls the real
+ * module makes, in its order and judged its way (module-api-calls.md), so tests prove the API
+ * simulator and the sandbox's WHMCS through a module-shaped client. It is not that module.
  */
 
 if (!defined('WHMCS')) {
@@ -16,11 +17,15 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/lib/FixtureApiClient.php';
+require_once __DIR__ . '/lib/FixtureActivityLog.php';
 require_once __DIR__ . '/lib/FixtureSession.php';
 require_once __DIR__ . '/lib/FixturePasswordRules.php';
 require_once __DIR__ . '/lib/FixtureDomainReads.php';
+require_once __DIR__ . '/lib/FixtureProvisioning.php';
 require_once __DIR__ . '/lib/FixtureClientArea.php';
 require_once __DIR__ . '/lib/FixtureClientActions.php';
+// lib/FixtureMetricsProvider.php is not required: WHMCS autoloads a module's lib/ classes
+// (namespace WHMCS\Module\Server\Smartermail), and the module relies on that, as the real one does.
 
 use WHMCS\Database\Capsule;
 
@@ -261,6 +266,38 @@ function smartermail_UsageUpdate(array $params)
     } catch (Exception $e) {
         return $e->getMessage();
     }
+}
+
+/** CreateAccount: the domain and its hidden admin, configured, DKIM on (lib/FixtureProvisioning.php). */
+function smartermail_CreateAccount(array $params)
+{
+    return smartermail_fixtureCreate($params);
+}
+
+function smartermail_SuspendAccount(array $params)
+{
+    return smartermail_fixtureSetEnabled($params, false);
+}
+
+function smartermail_UnsuspendAccount(array $params)
+{
+    return smartermail_fixtureSetEnabled($params, true);
+}
+
+function smartermail_TerminateAccount(array $params)
+{
+    return smartermail_fixtureTerminate($params);
+}
+
+// No ChangePackage: the real module has none (its changelog lists one that the code does not have).
+
+/**
+ * Usage metrics for WHMCS's usage billing (module-api-calls.md 3.12), called with the server's
+ * parameters. The class is found by WHMCS's autoloader in lib/, not required here.
+ */
+function smartermail_MetricProvider(array $params)
+{
+    return new \WHMCS\Module\Server\Smartermail\FixtureMetricsProvider($params);
 }
 
 /** A language string of the module (lang/<client language>.php, English when missing). */

@@ -10,6 +10,8 @@
  *    goes out as "[]"), null sends no body at all, and success is judged by the HTTP status
  *    alone: a 200 with success:false counts as a success, as in the real module.
  * Error messages name the request and the HTTP status, never the credentials.
+ * Every request, whichever way it was made, goes to WHMCS's module log (logModuleCall, when WHMCS
+ * provides it) with the passwords and tokens it carried listed for masking.
  */
 
 if (!defined('WHMCS')) {
@@ -122,6 +124,44 @@ class SmarterMailFixtureApiClient
         $status = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
         $curlError = curl_error($curl);
         curl_close($curl);
+        self::logCall($method, $url, $path, $body, $token, $raw, $status, $curlError);
         return ['raw' => $raw, 'status' => $status, 'curlError' => $curlError];
+    }
+
+    /**
+     * One module-log entry per request: logModuleCall(module, action, request, response, processed,
+     * strings to mask) as WHMCS documents it (developers.whmcs.com/advanced/logging). Skipped where
+     * WHMCS is not around (the function is missing), so the module still runs there.
+     */
+    private static function logCall($method, $url, $path, $body, $token, $raw, $status, $curlError)
+    {
+        if (!function_exists('logModuleCall')) {
+            return;
+        }
+        $sent = $body === null ? null : json_decode($body, true);
+        $received = $raw === false ? null : json_decode((string) $raw, true);
+        $secrets = array_merge([(string) $token], self::secretsIn($sent), self::secretsIn($received));
+        logModuleCall(
+            'smartermail',
+            $method . ' ' . ltrim($path, '/'),
+            $method . ' ' . $url . ($body === null ? '' : "\n" . $body),
+            $raw === false ? 'cURL error: ' . $curlError : 'HTTP ' . $status . "\n" . $raw,
+            is_array($received) ? $received : null,
+            array_values(array_unique(array_filter($secrets, 'strlen')))
+        );
+    }
+
+    /** The string values of keys naming a password or a token, at any depth of a decoded body. */
+    private static function secretsIn($data)
+    {
+        $found = [];
+        foreach (is_array($data) ? $data : [] as $key => $value) {
+            if (is_array($value)) {
+                $found = array_merge($found, self::secretsIn($value));
+            } elseif (is_string($value) && preg_match('/password|token/i', (string) $key)) {
+                $found[] = $value;
+            }
+        }
+        return $found;
     }
 }

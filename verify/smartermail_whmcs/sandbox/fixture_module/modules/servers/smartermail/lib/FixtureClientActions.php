@@ -182,12 +182,8 @@ function smartermail_fixtureActionToggleDkim(SmarterMailFixtureSession $session,
         $disabled = $session->call('POST', 'settings/domain/dkim-disable', []);
         return $disabled['ok'] ? 'success' : $disabled['error'];
     }
-    $session->call('POST', 'settings/domain/dkim-enable/false', []);
-    if (smartermail_fixtureDkimKey(smartermail_fixtureDomainSettings($session))['status'] !== 'none') {
-        return 'success';
-    }
-    $rollover = $session->call('POST', 'settings/domain/dkim-create-rollover/2048', []);
-    return $rollover['ok'] ? 'success' : $rollover['error'];
+    $problem = smartermail_fixtureEnableDkim($session);
+    return $problem === '' ? 'success' : $problem;
 }
 
 /** adddomainalias: local limits, then POST domain-alias-put/{alias}/false/ with the DA-imp token and no body. */
