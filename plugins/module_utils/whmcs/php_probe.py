@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.confined_php import (
     PhpIdentity,
-    _confine,  # the child-side confinement (rlimits, then the web user), shared on purpose
+    confine_child,  # the child-side confinement (rlimits, then the web user)
 )
 
 __all__ = [
@@ -149,7 +149,7 @@ def run_host_php(
         cwd=cwd or "/",
         stdin=subprocess.DEVNULL,
         env=dict(env or {}),
-        preexec_fn=_confine(identity),  # Python 3.8 has no user=/group=/extra_groups= arguments
+        preexec_fn=confine_child(identity),  # Python 3.8 has no user=/group=/extra_groups= arguments
         check=False,
     )
 
