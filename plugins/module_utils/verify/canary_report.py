@@ -141,19 +141,16 @@ def not_run_entry(planned: PlannedRun, reason: str) -> Dict[str, Any]:
     }
 
 
-def canary_outcome(entries: List[Dict[str, Any]], note: Optional[Tuple[str, str]] = None) -> Outcome:
-    """The check's Outcome from its run entries; ``note`` (summary, hint) warns about the run as a whole."""
+def canary_outcome(entries: List[Dict[str, Any]], note: str = "") -> Outcome:
+    """The check's Outcome from its run entries; ``note`` starts the summary (a fact, not a finding)."""
     statuses = [entry["status"] for entry in entries]
-    if note is not None and WARN not in statuses:
-        statuses.append(WARN)
     status = next(level for level in _SEVERITY if level in statuses or level == PASS)
     parts = ["%s: %s" % (entry["label"], entry["summary"]) for entry in entries]
     hints = ["%s: %s" % (entry["label"], entry["hint"]) for entry in entries if entry["hint"]]
     if len(entries) == 1 and hints:
         hints = [entries[0]["hint"]]
-    if note is not None:
-        parts.insert(0, note[0])
-        hints.insert(0, note[1])
+    if note:
+        parts.insert(0, note)
     details = {
         "runs": entries,
         "round_trips": sum(entry["round_trips"] for entry in entries),

@@ -536,8 +536,8 @@ def check_version(context: TargetContext) -> Outcome:
 # ----- canary -------------------------------------------------------------------------------------
 
 
-def _planned_runs(context: TargetContext) -> Tuple[List[PlannedRun], Optional[Tuple[str, str]]]:
-    """The canary runs for this target, and a warning about them; CheckFailed when products cannot be read.
+def _planned_runs(context: TargetContext) -> Tuple[List[PlannedRun], str]:
+    """The canary runs for this target, and a note about them; CanaryNotRun when there is nothing to run.
 
     Without a WHMCS root: one run with the module's defaults (option 5 from ``canary_domain_path``).
     With one: one run per distinct set of Create options among the module's products.
@@ -546,7 +546,7 @@ def _planned_runs(context: TargetContext) -> Tuple[List[PlannedRun], Optional[Tu
     defaults = [PlannedRun(default_options(settings.get("canary_domain_path") or None), [])]
     root = settings.get("whmcs_root")
     if not root:
-        return defaults, None
+        return defaults, ""
     try:
         from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_products import (
             module_products,
@@ -558,14 +558,12 @@ def _planned_runs(context: TargetContext) -> Tuple[List[PlannedRun], Optional[Tu
             "canary not run: the products of WHMCS at %s could not be read (%s)" % (root, error)
         ) from None
     if rows:
-        return plan_runs(rows), None
+        return plan_runs(rows), ""
     name = settings.get("whmcs_product_name")
     if name:
         raise CanaryNotRun("canary not run: no WHMCS product named %r uses the smartermail module" % name)
-    return defaults, (
-        "no WHMCS product uses the smartermail module, so the canary ran with the module's default options",
-        "create the product with the install playbook's product role (smartermail_products)",
-    )
+    # The product check fails for this; the canary still proves what a new product would do.
+    return defaults, "no WHMCS product uses the smartermail module: the canary ran with the module's defaults"
 
 
 class CanaryNotRun(Exception):
