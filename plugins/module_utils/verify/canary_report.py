@@ -81,6 +81,22 @@ def _passed_summary(run: CanaryRun) -> str:
     )
 
 
+def _short_summary(run: CanaryRun) -> str:
+    """A passing run in a few words, for a check with several runs (the full text is in its entry)."""
+    options = run.options
+    return (
+        "passed, Create to Terminate as the module does it (user limit %d, EAS %s, MAPI %s, outgoing IP %s, %s; %d API calls)"
+        % (
+            options.user_limit,
+            _on_off(options.eas_management),
+            _on_off(options.mapi_management),
+            repr(options.outgoing_ip) if options.outgoing_ip else "server default",
+            "files deleted" if options.delete_data else "files kept",
+            run.round_trips,
+        )
+    )
+
+
 def run_entry(run: CanaryRun, planned: PlannedRun) -> Dict[str, Any]:
     """One run's result: status, summary, hint and facts (never a password: the run keeps none in text)."""
     removed, left = _cleanup_note(run)
@@ -109,6 +125,7 @@ def run_entry(run: CanaryRun, planned: PlannedRun) -> Dict[str, Any]:
         "products": [{"id": product.id, "name": product.name} for product in planned.products],
         "status": status,
         "summary": summary,
+        "short": _short_summary(run) if status == PASS else summary,
         "hint": hint.lstrip("; "),
         "domain": run.name,
         "options": planned.options.describe(),
@@ -145,7 +162,9 @@ def canary_outcome(entries: List[Dict[str, Any]], note: str = "") -> Outcome:
     """The check's Outcome from its run entries; ``note`` starts the summary (a fact, not a finding)."""
     statuses = [entry["status"] for entry in entries]
     status = next(level for level in _SEVERITY if level in statuses or level == PASS)
-    parts = ["%s: %s" % (entry["label"], entry["summary"]) for entry in entries]
+    # Several runs: a passing one in a few words (its entry has the full text).
+    key = "summary" if len(entries) == 1 else "short"
+    parts = ["%s: %s" % (entry["label"], entry.get(key, entry["summary"])) for entry in entries]
     hints = ["%s: %s" % (entry["label"], entry["hint"]) for entry in entries if entry["hint"]]
     if len(entries) == 1 and hints:
         hints = [entries[0]["hint"]]
