@@ -15,14 +15,14 @@ __metaclass__ = type
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_options import PlannedRun
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_run import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_cleanup import (
     CLEANUP_ABSENT,
     CLEANUP_DELETED,
     CLEANUP_LEFT_BEHIND,
     CLEANUP_NOT_OURS,
-    CanaryRun,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_options import PlannedRun
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_run import CanaryRun
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import (
     FAIL,
     PASS,

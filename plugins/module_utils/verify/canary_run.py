@@ -29,15 +29,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
-import time
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, NoReturn, Optional
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import (
     SmarterMailConflictError,
     SmarterMailError,
     SmarterMailInvalidNameError,
-    SmarterMailNotFoundError,
     SmarterMailPermissionError,
     SmarterMailRequestError,
 )
@@ -47,9 +44,24 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canar
     admin_username,
     domain_path,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_cleanup import (
+    CLEANUP_ABSENT,
+    CLEANUP_DELETED,
+    CLEANUP_LEFT_BEHIND,
+    is_primary_admin,
+    local_part,
+    remove_canary,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_hints import (
     hint_for,
     settings_hint,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_module import (
+    DKIM_KEY_BITS,
+    dkim_key,
+    domain_put_body,
+    domain_settings_body,
+    module_megabytes,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_options import CreateOptions
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_wire import (
@@ -83,18 +95,6 @@ STEPS = (
     STEP_GONE,
 )
 SA = "settings/sysadmin/"
-GIB = 1024**3
-DKIM_KEY_BITS = 2048
-CLEANUP_ATTEMPTS = 3
-CLEANUP_PAUSE_SECONDS = 0.5
-
-# What the cleanup found (CanaryRun.cleanup).
-CLEANUP_NOTHING = "nothing-created"  # the create was refused
-CLEANUP_DELETED = "deleted"  # the canary domain was deleted and is gone
-CLEANUP_ABSENT = "absent"  # the create's outcome was unclear (or rolled back), and no such domain exists
-CLEANUP_NOT_OURS = "not-ours"  # a domain of that name exists with another admin: left alone
-CLEANUP_LEFT_BEHIND = "left-behind"  # it could not be deleted: the result says so
-
 # Refusals (HTTP 4xx) of domain-put: nothing was created, and a name conflict means someone else's name.
 _REFUSALS = (
     SmarterMailConflictError,
@@ -291,34 +291,10 @@ class CanaryRun:
     # -- Create (module-api-calls.md 3.1)
 
     def domain_put_body(self) -> Dict[str, Any]:
-        return {
-            "adminUsername": self.admin,
-            "adminPassword": self._password,
-            "deliverLocallyForExternalDomain": False,
-            "domainLocation": 0,
-            "domainLocationAddress": "",
-            "domainData": {
-                "name": self.name,
-                "hostname": self.hostname,
-                "userLimit": self.options.user_limit,
-                "maxSize": 0,
-                "aliasLimit": 0,
-                "listLimit": 0,
-                "path": self.path,
-            },
-        }
+        return domain_put_body(self.name, self.admin, self._password, self.path, self.options)
 
     def domain_settings_body(self) -> Dict[str, Any]:
-        return {
-            "domainSettings": {
-                "isEnabled": True,
-                "enableMailForwarding": True,
-                "enableSmtpAccounts": True,
-                "enableActiveSyncAccountManagement": self.options.eas_management,
-                "enableMapiEwsAccountManagement": self.options.mapi_management,
-                "outgoingIP": self.options.outgoing_ip,
-            }
-        }
+        return domain_settings_body(self.options)
 
     def _create(self) -> None:
         token = self._login(STEP_CREATE, "Create")
@@ -530,14 +506,14 @@ class CanaryRun:
         """The domain's primary admin must be the canary's random account (the module's hidden admin)."""
         main_admin = data.get("mainDomainAdmin")
         if isinstance(main_admin, str) and main_admin:
-            if _local_part(main_admin) != self.admin:
+            if local_part(main_admin) != self.admin:
                 self._stop(
                     STEP_READ,
                     "the domain's primary admin is %r, not the account given to domain-put" % main_admin,
                 )
             return
         users = self._read(STEP_READ, self.client.list_domain_users, self.name)  # field absent on this build
-        if not any(_is_primary_admin(user, self.admin) for user in users):
+        if not any(is_primary_admin(user, self.admin) for user in users):
             self._stop(STEP_READ, "the admin account given to domain-put is not a domain admin of it")
 
     # -- Suspend, Unsuspend, UsageUpdate, Terminate (module-api-calls.md 3.2, 3.3, 3.5)
@@ -678,72 +654,7 @@ class CanaryRun:
         """Remove the canary if it (maybe) exists, with its files; runs even when cancelled. Never raises."""
         if self.cleanup is not None:
             return  # Terminate deleted it and the canary saw it gone
-        if self.created is False:
-            self.cleanup = CLEANUP_NOTHING
-            return
-        for attempt in range(CLEANUP_ATTEMPTS):
-            if attempt:
-                time.sleep(CLEANUP_PAUSE_SECONDS * attempt)
-            try:
-                data = self.client.get_domain(self.name)
-                if data is None:
-                    self.cleanup = CLEANUP_ABSENT if self.created is None else CLEANUP_DELETED
-                    return
-                if not self._owns(data):
-                    self.cleanup = CLEANUP_NOT_OURS  # someone else's domain: never touch it
-                    return
-                self.created = True
-                self.client.delete_domain(self.name, True)
-                if self.client.get_domain(self.name) is None:
-                    self.cleanup = CLEANUP_DELETED
-                    return
-            except SmarterMailNotFoundError:
-                self.cleanup = CLEANUP_ABSENT if self.created is None else CLEANUP_DELETED
-                return
-            except Exception as err:  # cleanup must not mask the step's own failure
-                self.cleanup_error = err
-        self.cleanup = CLEANUP_LEFT_BEHIND
-
-    def _owns(self, data: Mapping[str, Any]) -> bool:
-        main_admin = data.get("mainDomainAdmin")
-        if isinstance(main_admin, str) and main_admin:
-            return _local_part(main_admin) == self.admin
-        users = self.client.list_domain_users(self.name)
-        return any(_is_primary_admin(user, self.admin) for user in users)
-
-
-def dkim_key(payload: Any) -> Optional[str]:
-    """Which DKIM key the module finds in GET settings/domain/domain: 'active key', 'pending key' or None.
-
-    Both publicKey and selector must be non-empty, first in domainKeysSettings, then in its pending object.
-    """
-    settings = payload.get("domainSettings") if isinstance(payload, dict) else None
-    keys = settings.get("domainKeysSettings") if isinstance(settings, dict) else None
-    if not isinstance(keys, dict):
-        return None
-    if keys.get("publicKey") and keys.get("selector"):
-        return "active key"
-    pending = keys.get("pending")
-    if isinstance(pending, dict) and pending.get("publicKey") and pending.get("selector"):
-        return "pending key"
-    return None
-
-
-def module_megabytes(size_bytes: Any) -> str:
-    """What the module's UsageUpdate reports as diskusage: bytes to GB rounded to 4 places, then MB to 2."""
-    gigabytes = (Decimal(str(size_bytes)) / GIB).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-    return str((gigabytes * 1024).quantize(Decimal("0.01"), ROUND_HALF_UP))
-
-
-def _local_part(address: str) -> str:
-    return address.split("@", 1)[0].strip().lower()
-
-
-def _is_primary_admin(user: Mapping[str, Any], admin: str) -> bool:
-    name = user.get("userName") or user.get("emailAddress") or ""
-    flags = user.get("securityFlags") or {}
-    is_admin = user.get("isPrimaryDomainAdmin") or (isinstance(flags, dict) and flags.get("isDomainAdmin"))
-    return isinstance(name, str) and _local_part(name) == admin and bool(is_admin)
+        self.cleanup, self.cleanup_error = remove_canary(self.client, self.name, self.admin, self.created)
 
 
 def _is_number(value: Any) -> bool:

@@ -10,11 +10,11 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailError,
     SmarterMailServerError,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_report import canary_outcome
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_run import (
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_module import (
     dkim_key,
     module_megabytes,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_report import canary_outcome
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_wire import Answer
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import FAIL, PASS, SKIP, WARN
 
