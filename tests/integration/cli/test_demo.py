@@ -34,7 +34,20 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
     assert re.search(
         r"demo-customer\.test\s+Email Hosting\s+21504\s+21\.00\s+10\s+3\s+6\.00\s+18\.00", done.stdout
     )
-    assert "[5/5] sandbox down: done" in done.stderr
+    # The order went through localAPI: accepted (the module's Create), invoiced, then taken through
+    # suspend, unsuspend and terminate, each checked against WHMCS and the simulator.
+    assert re.search(r"order 1 for demo-customer\.test accepted: service 1 Active", done.stdout)
+    assert re.search(
+        r"^\s+Email Hosting - demo-customer\.test \(.*\)\s+\d+\.\d\d$", done.stdout, re.MULTILINE
+    )
+    assert re.search(r"^\s+total\s+\d+\.\d\d$", done.stdout, re.MULTILINE)
+    lifecycle = [line.split() for line in done.stdout.splitlines() if line.strip().startswith("Module")]
+    assert lifecycle == [
+        ["ModuleSuspend", "Suspended", "demo-customer.test", "disabled"],
+        ["ModuleUnsuspend", "Active", "demo-customer.test", "enabled"],
+        ["ModuleTerminate", "Terminated", "demo-customer.test", "gone"],
+    ]
+    assert "[6/6] sandbox down: done" in done.stderr
     assert not (directory / "inventory.yml").exists()
 
 

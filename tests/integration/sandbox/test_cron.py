@@ -196,6 +196,8 @@ def test_moved_crons_folder_uses_config_php_whmcspath(one_host: SandboxInfo, tmp
     [
         (("do",), "needs at least one task"),
         (("do", "--NoSuchTask"), 'Unknown task "NoSuchTask"'),
+        (("skip", "--NoSuchTask"), 'Unknown task "NoSuchTask"'),
+        (("list", "--UpdateServerUsage"), 'Unknown option "--UpdateServerUsage"'),
         (("frobnicate",), 'Command "frobnicate" is not defined'),
         (("all", "--bogus"), 'Unknown option "--bogus"'),
     ],
@@ -204,6 +206,26 @@ def test_bad_usage_exits_1_with_a_message(one_host: SandboxInfo, args: tuple[str
     result = _cron(one_host.root("whmcs1"), *args)
     assert result.returncode == 1
     assert message in result.stderr
+
+
+def test_list_names_every_task(one_host: SandboxInfo) -> None:
+    result = _cron(one_host.root("whmcs1"), "list")
+    assert result.returncode == 0, result.stderr
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert names == ["UpdateServerUsage", "TenantUsageMetrics", "CreateInvoices"]
+    assert "WHMCS\\Cron\\Task\\TenantUsageMetrics  every 720 min, not in the daily run" in result.stdout
+
+
+@pytest.mark.parametrize("task", ["UpdateServerUsage", "TenantUsageMetrics", "CreateInvoices"])
+def test_do_and_skip_take_every_task(one_host: SandboxInfo, task: str) -> None:
+    root = one_host.root("whmcs1")
+    done = _cron(root, "do", f"--{task}", "-v")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].endswith(f": {task}")
+    skipped = _cron(root, "skip", "--force", f"--{task}", "-v")
+    assert skipped.returncode == 0, skipped.stderr
+    assert task not in skipped.stdout.splitlines()[-1]
+    assert "(daily run)" in skipped.stdout.splitlines()[-1]
 
 
 def test_unreachable_database_exits_1(one_host: SandboxInfo, tmp_path: Path) -> None:

@@ -3,8 +3,8 @@
 WHMCS builds the provider with the server's parameters only and asks it for every Active service's
 figures (usage()) or one tenant's (tenantUsage()); the services come from a real WHMCS database
 (MariaDB, the sandbox schema) through Capsule on Illuminate Database. The usage-billing classes are
-the test copies of tests/fixtures/php/usage_billing_stubs.php, and the provider class is found the
-way WHMCS finds it: autoloaded from the module's lib/ folder.
+the WHMCS stand-in's own, and the provider class is found the way WHMCS finds it: autoloaded from the
+module's lib/ folder by the stand-in's module autoloader.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 Stages: prerequisites → sandbox up (each WHMCS has run its cron once, as a live one has) → the
 collection's install playbook (which ends with its verify role) → a test order on the first host
-(domain with a hidden admin, active service, usage imported) → the verify command over every
-host → report with the billing preview → sandbox down (unless --keep).
+through its localAPI (AddOrder, AcceptOrder runs the module's Create against the simulator, the
+cron meters the usage, GenInvoices bills it) → the verify command over every host → the service
+suspended, unsuspended and terminated through localAPI → report with the order's invoice, the
+billing preview and the service's states → sandbox down (unless --keep).
 A failed stage keeps the sandbox for inspection and says where it is.
 """
 
@@ -24,10 +26,11 @@ import click
 import yaml
 
 from smartermail_whmcs.demo.report import WhmcsHostReport, parse_recap, read_whmcs_host
+from smartermail_whmcs.demo.service_lifecycle import describe_lifecycle, run_lifecycle
 from smartermail_whmcs.errors import StageError
 from smartermail_whmcs.options import folder_option, number_option
 from smartermail_whmcs.sandbox.lifecycle import UpOptions, bring_up, tear_down
-from smartermail_whmcs.sandbox.orders import place_test_order
+from smartermail_whmcs.sandbox.orders import describe_order, place_test_order
 from smartermail_whmcs.sandbox.state import SandboxState
 
 T = TypeVar("T")
@@ -35,7 +38,7 @@ T = TypeVar("T")
 # The commands the demo needs, and the Debian package that provides each.
 REQUIRED_COMMANDS = {"php": "php-cli", "mariadbd": "mariadb-server", "mariadb-install-db": "mariadb-server"}
 SETUP_HINT = "or run `bash scripts/run.sh demo` from a clone, which installs them"
-STAGES = 5
+STAGES = 6
 DEMO_DOMAIN = "demo-customer.test"
 DEMO_USAGE_GB = 21.0
 
@@ -170,17 +173,27 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
         )
         host_reports = [read_whmcs_host(host.name, Path(host.whmcs_root)) for host in state.hosts]
         first = state.hosts[0]
-        Stage(3, f"test order on {first.name}: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used").run(
-            lambda: place_test_order(state, first.name, DEMO_DOMAIN, DEMO_USAGE_GB)
-        )
+        order = Stage(
+            3, f"test order on {first.name} through localAPI: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used"
+        ).run(lambda: place_test_order(state, first.name, DEMO_DOMAIN, DEMO_USAGE_GB))
         billing = run_billing(Path(first.whmcs_root))
         verify_table = Stage(4, "smartermail-whmcs verify (every host, canary domain included)").run(
             lambda: run_verify(write_verify_config(state, directory))
         )
+        lifecycle = Stage(
+            5, f"ModuleSuspend, ModuleUnsuspend, ModuleTerminate of service {order.service_id}"
+        ).run(lambda: run_lifecycle(state, order))
         print_report(state, host_reports, recap, verify_table)
+        click.echo("")
+        click.echo("Test order (sandbox order: AddOrder, AcceptOrder, cron usage tasks, GenInvoices):")
+        for line in describe_order(order):
+            click.echo(f"  {line}")
         click.echo("")
         click.echo(f"Billing preview ({first.name}, smartermail-whmcs billing --whmcs-root):")
         click.echo(billing.rstrip())
+        click.echo("")
+        for line in describe_lifecycle(order, lifecycle):
+            click.echo(line)
     except StageError as error:
         raise StageError(
             f"{error.message}\nThe sandbox is kept for inspection; remove it with: "
@@ -191,4 +204,4 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
             f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})"
         )
         return
-    Stage(5, "sandbox down").run(lambda: tear_down(directory))
+    Stage(6, "sandbox down").run(lambda: tear_down(directory))

@@ -1,4 +1,4 @@
-"""``smartermail-whmcs sandbox up|down``: a throwaway WHMCS fleet on this machine.
+"""``smartermail-whmcs sandbox up|down|order|api|cron``: a throwaway WHMCS fleet on this machine.
 
 Plain HTTP is the default for the simulator: it is SmarterMail's own default API port (9998,
 the module's DefaultNonSSLPort), and it needs no CA to be trusted by PHP's curl or by Ansible on
@@ -8,24 +8,31 @@ passed to the sandbox's PHP) to exercise certificate checking.
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import click
 
+from smartermail_whmcs.errors import ConfigError, StageError
 from smartermail_whmcs.options import folder_option, number_option
 from smartermail_whmcs.sandbox.lifecycle import MAX_HOSTS, UpOptions, bring_up, tear_down
+from smartermail_whmcs.sandbox.local_api import call_local_api, parse_params
 from smartermail_whmcs.sandbox.mariadb import DEFAULT_WHMCS_VERSION
-from smartermail_whmcs.sandbox.orders import BYTES_PER_GB, place_test_order
+from smartermail_whmcs.sandbox.orders import describe_order, find_host, place_test_order
 from smartermail_whmcs.sandbox.state import SandboxState, load_running_state, state_path
 
 _DIR_OPTION = folder_option(
     "--dir", "directory", required=True, help="Directory that holds the sandbox (created if missing)."
 )
+_HOST_OPTION = click.option(
+    "--host", "host_name", default="whmcs1", show_default=True, help="The sandbox host (whmcs1..N)."
+)
 
 
 @click.group("sandbox")
 def sandbox_group() -> None:
-    """Create or remove a local WHMCS sandbox (WHMCS trees + private MariaDB + simulator)."""
+    """Create, use or remove a local WHMCS sandbox (WHMCS trees + private MariaDB + simulator)."""
 
 
 @sandbox_group.command("up")
@@ -71,21 +78,66 @@ def down_command(directory: Path, keep_files: bool) -> None:
 
 @sandbox_group.command("order")
 @_DIR_OPTION
+@_HOST_OPTION
 @click.option(
-    "--host", "host_name", default="whmcs1", show_default=True, help="Sandbox host that takes the order."
+    "--domain", required=True, help="The customer's domain (the module's Create makes it on the simulator)."
 )
-@click.option("--domain", required=True, help="The customer's domain (created on the simulator).")
 @number_option("--usage-gb", kind=click.FloatRange(min=0), default=0.0, help="Disk usage of the domain.")
 def order_command(directory: Path, host_name: str, domain: str, usage_gb: float) -> None:
-    """Place a test order: the domain with a hidden admin, its active service, its usage imported.
+    """Order, accept, meter and invoice a test service through the host's localAPI and cron.
 
-    Needs the module installed on the host (run the install playbook first).
+    AddClient (a test client, reused), AddOrder, AcceptOrder (the module's Create), the domain's
+    usage set on the simulator, cron usage tasks, GenInvoices, GetInvoice. Needs the module
+    installed on the host (run the install playbook first).
     """
     order = place_test_order(load_running_state(directory), host_name, domain, usage_gb)
-    click.echo(
-        f"{order.host}: service {order.service_id} for {order.domain} is active, "
-        f"{order.usage_bytes / BYTES_PER_GB:.2f} GB used (imported by cron.php do --UpdateServerUsage)"
-    )
+    for line in describe_order(order):
+        click.echo(line)
+
+
+@sandbox_group.command("api")
+@_DIR_OPTION
+@_HOST_OPTION
+@click.option(
+    "--json", "json_text", default=None, help="Parameters as one JSON object (booleans, numbers, lists)."
+)
+@click.argument("action")
+@click.argument("pairs", nargs=-1, metavar="[KEY=VALUE | KEY[]=VALUE]...")
+def api_command(
+    directory: Path, host_name: str, json_text: str | None, action: str, pairs: tuple[str, ...]
+) -> None:
+    """Call localAPI ACTION on a sandbox host and print its JSON answer (exit 1 on result=error).
+
+    Example: sandbox api --dir DIR GetClientsProducts clientid=1
+    """
+    try:
+        params = parse_params(pairs, json_text)
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+    root = Path(find_host(load_running_state(directory), host_name).whmcs_root)
+    answer = call_local_api(root, action, params, check=False)
+    click.echo(json.dumps(answer, indent=2))
+    if answer.get("result") != "success":
+        raise StageError(
+            f"{host_name}: {action}: {answer.get('message', 'result ' + str(answer.get('result')))}"
+        )
+
+
+@sandbox_group.command("cron", context_settings={"ignore_unknown_options": True})
+@_DIR_OPTION
+@_HOST_OPTION
+@click.argument("cron_args", nargs=-1, type=click.UNPROCESSED, metavar="[CRON.PHP ARGS]...")
+def cron_command(directory: Path, host_name: str, cron_args: tuple[str, ...]) -> None:
+    """Run the host's crons/cron.php with real php, e.g. `do --TenantUsageMetrics` or `all --force`.
+
+    Its output is shown as it comes and its exit code is this command's.
+    """
+    root = Path(find_host(load_running_state(directory), host_name).whmcs_root)
+    try:
+        done = subprocess.run(["php", "-q", str(root / "crons" / "cron.php"), *cron_args], check=False)
+    except OSError as error:
+        raise StageError(f"cannot run php: {error.strerror}") from error
+    click.get_current_context().exit(done.returncode)
 
 
 def _print_summary(state: SandboxState) -> None:

@@ -1,10 +1,16 @@
 <?php
 /**
- * Command-line stand-in for the admin-area steps that change what WHMCS loads:
+ * Command-line stand-in for admin-area steps:
  *
  *   php sandbox/admin.php save-product-module-settings <product id>
  *       what clicking Save Changes on a product's Module Settings tab does to hook detection:
  *       rebuild the ModuleHooks list (whmcs-runtime.md (a)); prints the list as JSON.
+ *
+ *   php sandbox/admin.php refresh-usage <service id>
+ *       the service page's "Refresh Now" under Metric Statistics: the module's MetricProvider is
+ *       asked tenantUsage(tenant) and the answer stored in tblserver_tenants / tbltenant_stats
+ *       (WHMCS\Sandbox\Metrics\ServiceUsageRefresh); prints {"success": true, "tenant",
+ *       "server_id", "provider", "metrics": {name: value}} as JSON.
  *
  * Exit 0 on success, 1 with a message on stderr otherwise.
  */
@@ -13,13 +19,30 @@ require_once dirname(__DIR__) . '/init.php';
 
 use WHMCS\Database\Capsule;
 
+const WHMCS_SANDBOX_ADMIN_USAGE = "usage: php sandbox/admin.php save-product-module-settings <product id>\n"
+    . "       php sandbox/admin.php refresh-usage <service id>\n";
+
 $command = $argv[1] ?? '';
-if ($command !== 'save-product-module-settings' || !ctype_digit((string) ($argv[2] ?? ''))) {
-    fwrite(STDERR, "usage: php sandbox/admin.php save-product-module-settings <product id>\n");
+$id = (string) ($argv[2] ?? '');
+if (!in_array($command, ['save-product-module-settings', 'refresh-usage'], true) || !ctype_digit($id)) {
+    fwrite(STDERR, WHMCS_SANDBOX_ADMIN_USAGE);
     exit(1);
 }
-if (!Capsule::table('tblproducts')->where('id', (int) $argv[2])->exists()) {
-    fwrite(STDERR, 'error: product ID ' . $argv[2] . " not found\n");
+
+if ($command === 'refresh-usage') {
+    try {
+        $result = WHMCS\Sandbox\Metrics\ServiceUsageRefresh::refresh((int) $id);
+    } catch (Exception $e) {  // what the admin page shows as {"success": false, "error": ...}
+        fwrite(STDERR, 'error: service ID ' . $id . ': ' . $e->getMessage() . "\n");
+        exit(1);
+    }
+    $result['metrics'] = (object) $result['metrics'];  // {} rather than [] when nothing was reported
+    echo json_encode(['success' => true] + $result), "\n";
+    exit(0);
+}
+
+if (!Capsule::table('tblproducts')->where('id', (int) $id)->exists()) {
+    fwrite(STDERR, 'error: product ID ' . $id . " not found\n");
     exit(1);
 }
 echo json_encode(['ModuleHooks' => WHMCS\Sandbox\ModuleHooks::rebuild()]), "\n";
