@@ -48,6 +48,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import get_setting
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.invoice_reads import (
     SERVER_TYPE,
+    hosting_invoice_for,
     invoice_custom_fields,
     invoice_settings,
     module_services,
@@ -136,6 +137,12 @@ def preview_service(context: PreviewContext, service: Dict[str, Any]) -> Dict[st
     if why_not:
         notes.append("WHMCS would not invoice this service: %s" % why_not)
     due = as_date(service.get("nextduedate")) or datetime.date.today()
+    existing = hosting_invoice_for(context.connection, int(service["id"]), due)
+    if existing:
+        notes.append(
+            "invoice %d already bills the due date %s: WHMCS bills the next one once the due date moves on "
+            "(when that invoice is paid)" % (existing, due.isoformat())
+        )
     fields = invoice_custom_fields(context.connection, service)
     base = hosting_description(service, due, context.settings.get("DateFormat"), fields)
     line_price = hosting_amount(service, due)

@@ -102,6 +102,15 @@ def _run_task_hint(cron_php: str) -> str:
     return "run 'php -q %s do --TenantUsageMetrics' and read its output" % cron_php
 
 
+def _joined(hints: List[str]) -> str:
+    """The hints in order, each once (several findings share the step of running the task)."""
+    unique: List[str] = []
+    for hint in hints:
+        if hint not in unique:
+            unique.append(hint)
+    return "; ".join(unique)
+
+
 def settings_findings(
     collection: Optional[str], task: Optional[Dict[str, Any]], cron_php: str
 ) -> Tuple[List[str], List[str]]:
@@ -116,9 +125,9 @@ def settings_findings(
         )
         hints.append(
             "enable Usage Metrics collection in WHMCS's General Settings (tblconfiguration %s = on, e.g. "
-            "localAPI SetConfigurationValue setting=%s value=on), then %s"
-            % (COLLECTION_SETTING, COLLECTION_SETTING, _run_task_hint(cron_php))
+            "localAPI SetConfigurationValue setting=%s value=on)" % (COLLECTION_SETTING, COLLECTION_SETTING)
         )
+        hints.append(_run_task_hint(cron_php))
     if task is None:
         failures.append("WHMCS has no TenantUsageMetrics cron task (tbltask %s)" % TASK_CLASS)
         hints.append("the WHMCS installation is incomplete or older than 7.9: repair or upgrade it")
@@ -128,9 +137,10 @@ def settings_findings(
             "the disk_gb usage metric the module's invoices bill"
         )
         hints.append(
-            "enable it (UPDATE tbltask SET is_enabled = 1 WHERE class_name = '%s'), then %s"  # noqa: S608 - advice text, never run
-            % (TASK_CLASS.replace("\\", "\\\\"), _run_task_hint(cron_php))
+            "enable it (UPDATE tbltask SET is_enabled = 1 WHERE class_name = '%s')"  # noqa: S608 - advice text, never run
+            % TASK_CLASS.replace("\\", "\\\\")
         )
+        hints.append(_run_task_hint(cron_php))
     return failures, hints
 
 
@@ -230,19 +240,18 @@ def _service_failures(
             "%d of %d active service(s) on WHMCS server %s have no disk_gb metric (never collected): %s"
             % (len(findings.never), total, label, _names(findings.never))
         )
+        hints.append(_run_task_hint(cron_php))
         hints.append(
-            "%s; if they stay missing, check the module's MetricProvider: the activity log of that run and "
-            "the service's Metrics (Refresh Now) in WHMCS" % _run_task_hint(cron_php)
+            "if they stay missing, check the module's MetricProvider: the activity log of that run and the "
+            "service's Metrics (Refresh Now) in WHMCS"
         )
     if findings.stale:
         failures.append(
             "%d of %d active service(s) on WHMCS server %s have a disk_gb metric older than %s: %s"
             % (len(findings.stale), total, label, limit_text, _names(findings.stale))
         )
-        hints.append(
-            "the TenantUsageMetrics task has stopped running (see the cron check); %s"
-            % _run_task_hint(cron_php)
-        )
+        hints.append("the TenantUsageMetrics task has stopped running (see the cron check)")
+        hints.append(_run_task_hint(cron_php))
     if findings.missing:
         failures.append(
             "%d active service(s) on WHMCS server %s have a domain that is not on SmarterMail: %s"
@@ -256,9 +265,11 @@ def _service_failures(
             "the disk_gb metric differs from SmarterMail for %d domain(s): %s"
             % (len(findings.differs), _names(findings.differs))
         )
+        hints.append("invoices bill the stored metric, so refresh it")
+        hints.append(_run_task_hint(cron_php))
         hints.append(
-            "invoices bill the metric: %s; if it stays different, check the module's MetricProvider "
-            "(lib/ of the module), which reports another figure than SmarterMail's" % _run_task_hint(cron_php)
+            "if it stays different, check the module's MetricProvider (in the module's lib/), which then "
+            "reports another figure than SmarterMail's"
         )
     return failures, hints
 
@@ -291,7 +302,7 @@ def check_usage(context: TargetContext) -> Outcome:
     settings_text = "%s on, TenantUsageMetrics enabled (every %d min)" % (COLLECTION_SETTING, frequency)
     if not services:
         if failures:
-            raise CheckFailed("; ".join(failures), "; ".join(hints), **details)
+            raise CheckFailed("; ".join(failures), _joined(hints), **details)
         return Outcome.passed(
             "no active services on WHMCS server %s yet, so no disk_gb metric to check; %s"
             % (label, settings_text),
@@ -314,7 +325,7 @@ def check_usage(context: TargetContext) -> Outcome:
         per_service=findings.rows[:COMPARE_LIMIT],
     )
     if failures:
-        raise CheckFailed("; ".join(failures), "; ".join(hints), **details)
+        raise CheckFailed("; ".join(failures), _joined(hints), **details)
     compared = "for %d domain(s)" % findings.compared
     if len(services) > COMPARE_LIMIT:
         compared += " (the first %d compared)" % COMPARE_LIMIT

@@ -121,3 +121,14 @@ def unbilled_protocol_rows(connection: Any, service_id: int) -> Optional[int]:
         (int(service_id),),
     )
     return int(rows[0]["n"]) if rows else 0
+
+
+def hosting_invoice_for(connection: Any, service_id: int, due_date: Any) -> Optional[int]:
+    """The invoice that already bills the service for that due date, if any (WHMCS never bills it twice)."""
+    rows = select(
+        connection,
+        "SELECT MIN(invoiceid) AS invoiceid FROM tblinvoiceitems WHERE type = 'Hosting' AND relid = %s"
+        " AND duedate = %s AND invoiceid > 0",
+        (int(service_id), due_date),
+    )
+    return int(rows[0]["invoiceid"]) if rows and rows[0]["invoiceid"] else None

@@ -240,7 +240,7 @@ def test_a_metric_disagreeing_with_smartermail_fails_until_the_task_runs(
             f"the disk_gb metric differs from SmarterMail for 1 domain(s): {DOMAIN} (metric 25.00 GB, SmarterMail "
             "40.00 GB)"
         )
-        assert usage["hint"].startswith("invoices bill the metric: " + cron_hint(box))
+        assert usage["hint"].startswith("invoices bill the stored metric, so refresh it; " + cron_hint(box))
         set_sim_usage(box, 27)  # within 10 %: usage moves between collections
         assert_passes(box)
         cron(box, "do", "--TenantUsageMetrics")

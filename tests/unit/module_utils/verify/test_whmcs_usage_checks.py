@@ -68,8 +68,11 @@ def test_settings_that_stop_collection_fail_with_the_fix() -> None:
         "the TenantUsageMetrics cron task is disabled (tbltask.is_enabled = 0): WHMCS never collects the disk_gb "
         "usage metric the module's invoices bill",
     ]
-    assert "General Settings" in hints[0] and f"php -q {CRON} do --TenantUsageMetrics" in hints[0]
-    assert "WHMCS\\\\Cron\\\\Task\\\\TenantUsageMetrics" in hints[1]
+    assert (
+        "General Settings" in hints[0]
+        and hints[1] == f"run 'php -q {CRON} do --TenantUsageMetrics' and read its output"
+    )
+    assert "WHMCS\\\\Cron\\\\Task\\\\TenantUsageMetrics" in hints[2] and hints[3] == hints[1]
     failures, _hints = settings_findings(None, None, CRON)
     assert (
         failures[0].startswith("MetricUsageCollection is not set") and "no TenantUsageMetrics" in failures[1]
