@@ -214,7 +214,8 @@ def check_cron(context: TargetContext) -> Outcome:
     warnings = crontab_warnings + warnings
     if (stats_auto or "").strip().lower() not in ("on", "1", "true", "yes"):
         failures.append(
-            "UpdateStatsAuto is %r: WHMCS never imports the disk usage the module bills" % stats_auto
+            "UpdateStatsAuto is %r: WHMCS never runs the daily usage update (the module's UsageUpdate, "
+            "tblhosting.diskusage; invoices bill the disk_gb metric, see the usage check)" % stats_auto
         )
         hints.append("turn on Automation Settings > Update Usage Statistics, or re-run the cron role")
     details = {
