@@ -30,10 +30,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
     whmcs_config,
     whmcs_db,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import (
-    check_cron,
-    check_usage,
-)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import check_cron
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_files_checks import (
     check_module_files,
 )
@@ -47,6 +44,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_server_checks import (
     check_product,
     check_server,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_usage_checks import (
+    check_usage,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     get_whmcs_version,
@@ -170,7 +170,7 @@ WHMCS_CHECKS = [
     ),
     CheckSpec(
         "usage",
-        "Usage imported within 48 h and matching SmarterMail",
+        "disk_gb metric the invoices bill: collected recently, matching SmarterMail",
         explained(check_usage),
         requires=("server",),
         applies=applies,
