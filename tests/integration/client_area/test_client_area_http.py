@@ -59,7 +59,9 @@ def test_login_with_the_test_clients_password(host: ClientAreaHost) -> None:
             data={"username": host.email, "password": host.password, "token": token_of(wrong.text)},
         )
         # Back to the page that asked for the login.
-        assert right.status_code == 302 and location(right) == path_of(host, f"clientarea.php?action=productdetails&id={host.service_id}")
+        assert right.status_code == 302 and location(right) == path_of(
+            host, f"clientarea.php?action=productdetails&id={host.service_id}"
+        )
         services = browser.get(host.url("clientarea.php"))
         assert services.status_code == 200 and DOMAIN in services.text
         assert f"clientarea.php?action=productdetails&amp;id={host.service_id}" in services.text
@@ -82,7 +84,10 @@ def test_product_details_shows_the_modules_dashboard(host: ClientAreaHost) -> No
     assert f"<h3>Email hosting: {DOMAIN}</h3>" in page.text  # the module's strings reach {$LANG}
     assert 'class="smartermail-overview"' in page.text and "Oops" not in page.text
     # The module's custom button, linked as WHMCS links it.
-    assert f"clientarea.php?action=productdetails&amp;id={host.service_id}&amp;modop=custom&amp;a=adduserpage" in page.text
+    assert (
+        f"clientarea.php?action=productdetails&amp;id={host.service_id}&amp;modop=custom&amp;a=adduserpage"
+        in page.text
+    )
     # The page's own service id reached the module's template ({$serviceid} is a page variable).
     assert f"id={host.service_id}&amp;customAction=adduserpage" in page.text
 
@@ -93,8 +98,13 @@ def test_a_module_action_with_the_csrf_token_creates_the_mailbox(host: ClientAre
         assert form.status_code == 200 and 'name="customAction" value="createuser"' in form.text
         done = browser.post(
             host.product_details,
-            data={"customAction": "createuser", "token": token_of(form.text), "username": "alice",
-                  "password": MAILBOX_PASSWORD, "mailboxsize_mb": "0"},
+            data={
+                "customAction": "createuser",
+                "token": token_of(form.text),
+                "username": "alice",
+                "password": MAILBOX_PASSWORD,
+                "mailboxsize_mb": "0",
+            },
         )
         # The module's own redirect and exit end the request.
         assert done.status_code == 302, done.text
@@ -108,8 +118,12 @@ def test_a_module_action_without_the_token_ends_the_session(host: ClientAreaHost
     with host.login() as browser:
         refused = browser.post(
             host.product_details,
-            data={"customAction": "createuser", "token": "0" * 40, "username": "mallory",
-                  "password": MAILBOX_PASSWORD},
+            data={
+                "customAction": "createuser",
+                "token": "0" * 40,
+                "username": "mallory",
+                "password": MAILBOX_PASSWORD,
+            },
         )
         # check_token() in the client area: the session ends and the visitor is sent to the login page.
         assert refused.status_code == 302 and location(refused) == path_of(host, "index.php?rp=/login")
@@ -123,7 +137,9 @@ def test_custom_functions_run_only_when_the_module_allows_them(host: ClientAreaH
         # A custom function's templatefile replaces the page: the module's form, WHMCS's token in it.
         assert page.status_code == 200 and 'class="smartermail-adduser"' in page.text
         # The same session token as on the module's own page reached through customAction.
-        assert token_of(page.text) == token_of(browser.get(host.product_details + "&customAction=adduserpage").text)
+        assert token_of(page.text) == token_of(
+            browser.get(host.product_details + "&customAction=adduserpage").text
+        )
         assert 'class="smartermail-overview"' not in page.text
         # Not in ClientAreaAllowedFunctions nor a button: never called (the domain stays).
         refused = browser.get(host.product_details + "&modop=custom&a=TerminateAccount")
@@ -136,13 +152,18 @@ def test_sso_token_logs_in_once_and_lands_on_the_service(host: ClientAreaHost) -
     assert url.startswith(host.system_url + "oauth/singlesignon.php?access_token=")
     with httpx.Client(timeout=60.0) as browser:
         landed = browser.get(url)
-        assert landed.status_code == 302 and location(landed) == path_of(host, f"clientarea.php?action=productdetails&id={host.service_id}")
+        assert landed.status_code == 302 and location(landed) == path_of(
+            host, f"clientarea.php?action=productdetails&id={host.service_id}"
+        )
         page = browser.get(host.product_details)
         assert page.status_code == 200 and f"Email hosting: {DOMAIN}" in page.text
     with httpx.Client(timeout=60.0) as again:
         reused = again.get(url)
         assert reused.status_code == 401
-        assert reused.json() == {"error": "invalid_token", "error_description": "The access token provided is invalid"}
+        assert reused.json() == {
+            "error": "invalid_token",
+            "error_description": "The access token provided is invalid",
+        }
 
 
 def test_an_expired_sso_token_is_refused(host: ClientAreaHost) -> None:
@@ -152,7 +173,10 @@ def test_an_expired_sso_token_is_refused(host: ClientAreaHost) -> None:
     query(host.box, "UPDATE tbltransientdata SET expires = expires - 61 WHERE name = %s", f"SsoToken.{token}")
     with httpx.Client(timeout=60.0) as browser:
         late = browser.get(url)
-    assert late.status_code == 401 and late.json()["error_description"] == "The access token provided has expired"
+    assert (
+        late.status_code == 401
+        and late.json()["error_description"] == "The access token provided has expired"
+    )
 
 
 def test_create_sso_token_refusals(host: ClientAreaHost) -> None:
@@ -179,10 +203,16 @@ def test_a_broken_module_template_gives_whmcs_error_page(host: ClientAreaHost) -
     finally:
         template.write_text(original)
     assert page.status_code == 500
-    assert "<h1>Oops!</h1>" in page.text and "Something went wrong and we couldn't process your request." in page.text
+    assert (
+        "<h1>Oops!</h1>" in page.text
+        and "Something went wrong and we couldn't process your request." in page.text
+    )
     assert "smartermail-overview" not in page.text  # no half page
     assert "SmartyCompilerException" not in page.text  # details only with Display Errors on
-    assert re.search(r"WHMCS client area: SmartyCompilerException: Syntax error in template .*overview\.tpl", host.web_log())
+    assert re.search(
+        r"WHMCS client area: SmartyCompilerException: Syntax error in template .*overview\.tpl",
+        host.web_log(),
+    )
 
 
 def test_the_web_servers_php_is_dns_contained_and_private_folders_are_refused(host: ClientAreaHost) -> None:
@@ -193,14 +223,27 @@ def test_the_web_servers_php_is_dns_contained_and_private_folders_are_refused(ho
     finally:
         probe.unlink()
     assert {"dns_get_record", "gethostbyname", "checkdnsrr", "getmxrr"} <= set(disabled)
-    for private in ("configuration.php", "sandbox/dns.json", "templates_c/", "vendor/whmcs/", "includes/functions.php"):
+    for private in (
+        "configuration.php",
+        "sandbox/dns.json",
+        "templates_c/",
+        "vendor/whmcs/",
+        "includes/functions.php",
+    ):
         assert httpx.get(host.url(private), timeout=30.0).status_code == 403, private
 
 
 def test_pages_leave_no_php_warning_in_the_web_log(host: ClientAreaHost) -> None:
     with host.login() as browser:
-        for page in ("clientarea.php", f"clientarea.php?action=productdetails&id={host.service_id}",
-                     f"clientarea.php?action=productdetails&id={host.service_id}&modop=custom&a=adduserpage"):
+        for page in (
+            "clientarea.php",
+            f"clientarea.php?action=productdetails&id={host.service_id}",
+            f"clientarea.php?action=productdetails&id={host.service_id}&modop=custom&a=adduserpage",
+        ):
             assert browser.get(host.url(page)).status_code == 200, page
-    lines = [line for line in host.web_log().splitlines() if PHP_TROUBLE.search(line) and "overview.tpl" not in line]
+    lines = [
+        line
+        for line in host.web_log().splitlines()
+        if PHP_TROUBLE.search(line) and "overview.tpl" not in line
+    ]
     assert lines == []

@@ -68,7 +68,11 @@ def dns_functions() -> list[str]:
 def _disable_functions_value(php: str) -> str:
     """php.ini's own disable_functions plus the resolver functions."""
     done = subprocess.run(
-        [php, "-r", 'echo ini_get("disable_functions");'], capture_output=True, text=True, timeout=30, check=False
+        [php, "-r", 'echo ini_get("disable_functions");'],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     current = [name.strip() for name in done.stdout.split(",") if name.strip()]
     return ",".join(dict.fromkeys([*current, *dns_functions()]))
