@@ -9,6 +9,7 @@ One sandbox for the file (``client_area_host``): real MariaDB, the stand-in's PH
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -247,3 +248,27 @@ def test_pages_leave_no_php_warning_in_the_web_log(host: ClientAreaHost) -> None
         if PHP_TROUBLE.search(line) and "overview.tpl" not in line
     ]
     assert lines == []
+
+
+def test_every_fixture_template_compiles_under_smarty_31(host: ClientAreaHost) -> None:
+    """Each template of the fixture module, compiled and rendered by the stand-in's Smarty (Debian's
+    3.1.47 under WHMCS's system security policy), as WHMCS would render it."""
+    templates = sorted((host.root / "modules" / "servers" / "smartermail" / "templates").glob("*.tpl"))
+    assert len(templates) >= 6
+    script = (
+        "require $argv[1] . '/init.php';"
+        "foreach (array_slice($argv, 2) as $file) {"
+        "  WHMCS\\Sandbox\\ClientArea\\View::render($file, ['LANG' => [], 'serviceid' => 1, 'token' => 't',"
+        "    'domain' => 'd.test', 'users' => [], 'redirects' => [], 'targets' => [], 'aliases' => [],"
+        "    'dkim' => [], 'domainAliases' => []]);"
+        '  echo basename($file), "\\n"; }'
+    )
+    done = subprocess.run(
+        ["php", "-d", "error_reporting=-1", "-r", script, str(host.root), *map(str, templates)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.split() == [template.name for template in templates]
