@@ -37,6 +37,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_files_checks import (
     check_module_files,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_php_checks import (
+    check_php_curl,
+    check_php_extensions,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_server_checks import (
     check_product,
     check_server,
@@ -159,6 +163,20 @@ WHMCS_CHECKS = [
         "Usage imported within 48 h and matching SmarterMail",
         explained(check_usage),
         requires=("server",),
+        applies=applies,
+    ),
+    CheckSpec(
+        "php-curl",
+        "WHMCS's PHP reaches SmarterMail with curl and PHP's own trust store",
+        explained(check_php_curl),
+        requires=("whmcs-version", "php-version"),
+        applies=applies,
+    ),
+    CheckSpec(
+        "php-extensions",
+        "PHP extensions the module needs (CLI and web server)",
+        check_php_extensions,
+        requires=("whmcs-version", "php-version"),
         applies=applies,
     ),
 ]

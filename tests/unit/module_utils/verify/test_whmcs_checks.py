@@ -16,6 +16,8 @@ def test_registry_ids_dependencies_and_scope() -> None:
         "product",
         "cron",
         "usage",
+        "php-curl",
+        "php-extensions",
     ]
     assert specs["server"].requires == ("whmcs-version", "credentials")
     assert specs["usage"].requires == ("server",)
