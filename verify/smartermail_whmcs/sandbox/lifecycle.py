@@ -183,7 +183,7 @@ def bring_up(options: UpOptions) -> SandboxState:
         # The client area of every host (its SystemURL), served before the hosts exist: each
         # host's database is created with its own URL.
         (directory / "hosts").mkdir(exist_ok=True)
-        web = start_web_server(directory / "web", directory / "hosts")
+        web = start_web_server(directory / "web", directory / "hosts", ca_file=state.simulator.ca_file)
         state.web = WebRecord(url=web.url, port=web.port, pid=web.pid, log_file=str(web.log_file))
         save_state(state)
 

@@ -4,8 +4,9 @@ One server per sandbox (``php -S 127.0.0.1:<free port>`` with ``web_router.php``
 ``DIR/hosts``: host ``whmcsN`` answers under ``/whmcsN/`` (its SystemURL is
 ``http://127.0.0.1:<port>/whmcsN/``). One process for all hosts keeps ``sandbox up`` fast; PHP's
 ``PHP_CLI_SERVER_WORKERS`` lets it answer a browser's parallel requests. The server runs with the
-resolver functions disabled (``-d disable_functions=...``) like every PHP process of the sandbox
-(includes/sandbox/dns.php), errors logged (not shown) to ``DIR/web/web.log`` with its access log.
+settings of every PHP process of the sandbox (includes/sandbox/containment.php: the resolver
+functions disabled, with ``--tls`` the simulator's CA as PHP's trust store), errors logged (not
+shown) to ``DIR/web/web.log`` with its access log.
 """
 
 from __future__ import annotations
@@ -84,20 +85,27 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _command(php: str, disabled: str, port: int, docroot: Path, router: Path) -> list[str]:
-    return [
-        php,
-        "-d", f"disable_functions={disabled}",
-        "-d", "display_errors=0",
-        "-d", "log_errors=1",
-        "-d", "error_reporting=-1",
-        "-S", f"127.0.0.1:{port}",
-        "-t", str(docroot),
-        str(router),
-    ]  # fmt: skip
+def _command(php: str, settings: dict[str, str], port: int, docroot: Path, router: Path) -> list[str]:
+    command = [php]
+    for name, value in settings.items():
+        command += ["-d", f"{name}={value}"]
+    return [*command, "-S", f"127.0.0.1:{port}", "-t", str(docroot), str(router)]
 
 
-def start_web_server(work_dir: Path, docroot: Path, timeout: float = 15.0) -> WebServerProcess:
+def php_settings(disabled: str, ca_file: str | None) -> dict[str, str]:
+    """The web server's php settings: those of every sandbox PHP process (includes/sandbox/
+    containment.php: resolver functions disabled; with --tls the simulator's CA as PHP's trust
+    store), errors logged and never shown on a page."""
+    settings = {"disable_functions": disabled}
+    if ca_file:
+        settings.update({"curl.cainfo": ca_file, "openssl.cafile": ca_file})
+    settings.update({"display_errors": "0", "log_errors": "1", "error_reporting": "-1"})
+    return settings
+
+
+def start_web_server(
+    work_dir: Path, docroot: Path, *, ca_file: str | None = None, timeout: float = 15.0
+) -> WebServerProcess:
     """Start the server detached (its own session); return once it answers the ping."""
     php = shutil.which("php")
     if not php:
@@ -106,14 +114,14 @@ def start_web_server(work_dir: Path, docroot: Path, timeout: float = 15.0) -> We
     router = work_dir / ROUTER_NAME
     shutil.copyfile(ROUTER, router)
     log_file = work_dir / "web.log"
-    disabled = _disable_functions_value(php)
+    settings = php_settings(_disable_functions_value(php), ca_file)
     env = dict(os.environ, PHP_CLI_SERVER_WORKERS=str(WORKERS))
     last_error = ""
     for _ in range(_PORT_ATTEMPTS):
         port = _free_port()
         with open(log_file, "ab") as log:
             process = subprocess.Popen(
-                _command(php, disabled, port, docroot, router),
+                _command(php, settings, port, docroot, router),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
