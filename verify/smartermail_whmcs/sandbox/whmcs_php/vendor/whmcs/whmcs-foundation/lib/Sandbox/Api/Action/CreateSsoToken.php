@@ -13,9 +13,8 @@ use WHMCS\Sandbox\ClientArea\SsoTokens;
  * use token, valid 60 seconds, for a client (its owner user unless user_id names another user of
  * that client) or a user, and a destination (default the client area home). Answers access_token
  * and redirect_url = <SystemURL>oauth/singlesignon.php?access_token=<token>.
- * The stand-in knows the destinations of SsoTokens::DESTINATIONS; clientarea:product_details and
- * clientarea:domain_details need the client's service_id / domain_id (GUESS: the exact refusal
- * text for a wrong id is not documented).
+ * The stand-in knows the destinations of SsoTokens::DESTINATIONS; clientarea:product_details needs
+ * a service_id of the client ("Invalid service_id" is a GUESS: the refusal is not documented).
  */
 class CreateSsoToken
 {
