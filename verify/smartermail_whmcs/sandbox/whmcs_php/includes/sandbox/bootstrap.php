@@ -26,6 +26,7 @@ require_once ROOTDIR . '/includes/functions.php';
 require_once __DIR__ . '/logging.php';
 require_once __DIR__ . '/hooks.php';
 require_once __DIR__ . '/api.php';
+require_once __DIR__ . '/csrf.php';
 
 /**
  * Connect, load the settings and the detected module hook files. A database that cannot be
