@@ -5,7 +5,7 @@
 For each fleet size: ``python -m smartermail_whmcs sandbox up --dir D --hosts N`` as a user runs it
 (wall time of the whole command), then ``sandbox down``. Then, for the largest fleet, the same
 ``bring_up`` once more inside this process with a timer around each step it takes (MariaDB start,
-simulator start, each host's database, tree and first cron run, the inventory), so a figure over
+simulator start, web server start, each host's database, tree and first cron run, the inventory), so a figure over
 the target says which step to look at. Prints seconds, seconds per host and the step table.
 """
 
@@ -87,6 +87,7 @@ def breakdown(hosts: int) -> tuple[float, StepTimer]:
         (MariaDBServer, "start", "MariaDB start (install-db, mariadbd)"),
         (MariaDBServer, "create_whmcs_database", "host database (schema + seed)"),
         (lifecycle, "start_simulator", "simulator start"),
+        (lifecycle, "start_web_server", "web server start (php -S, client area)"),
         (lifecycle, "build_host_tree", "host tree (copy + templates)"),
         (lifecycle, "run_cron", "host first cron (php cron.php all --force)"),
         (lifecycle, "write_inventory", "inventory"),

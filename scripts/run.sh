@@ -10,9 +10,13 @@ cd "$(dirname "$0")/.."
 # sudo, python3-httpx and python3-pymysql: the SSH fleet tests log in as an unprivileged user with
 # become, and interpreter discovery finds the system Python, which needs the modules' libraries.
 # The PHP packages make a WHMCS host's PHP: the extensions WHMCS and its modules rely on, and
-# Illuminate Database, the library behind WHMCS's Capsule (docs/sandbox.md).
-PHP_PACKAGES=(php-cli php-mysql php-curl php-mbstring php-gd php-intl php-zip php-xml php-bcmath php-illuminate-database)
-SYSTEM_PACKAGES=(mariadb-server mariadb-client "${PHP_PACKAGES[@]}" openssh-server openssh-client cron sudo python3-httpx python3-pymysql)
+# Illuminate Database, the library behind WHMCS's Capsule, Smarty 3.1 (smarty3, 3.1.47), the
+# template engine of WHMCS 8's client area, and jQuery, which WHMCS ships to its pages (docs/sandbox.md).
+PHP_PACKAGES=(php-cli php-mysql php-curl php-mbstring php-gd php-intl php-zip php-xml php-bcmath php-illuminate-database smarty3 libjs-jquery)
+# chromium + chromium-driver: the client-area browser test (Selenium drives Debian's chromedriver;
+# nothing is downloaded at run time, tests/fixtures/browser.py).
+BROWSER_PACKAGES=(chromium chromium-driver)
+SYSTEM_PACKAGES=(mariadb-server mariadb-client "${PHP_PACKAGES[@]}" "${BROWSER_PACKAGES[@]}" openssh-server openssh-client cron sudo python3-httpx python3-pymysql)
 VENV=${SMARTERMAIL_VENV:-.venv}
 
 as_root() {

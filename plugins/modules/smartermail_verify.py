@@ -57,11 +57,12 @@ options:
     type: str
   whmcs_product_name:
     description:
-      - The WHMCS product the C(product) check looks at; default every product using the module.
+      - The WHMCS product the C(product) and C(canary) checks look at; default every product using the module.
     type: str
   canary:
     description:
-      - Run the canary check (creates and deletes a test domain). Never runs in check mode.
+      - Run the canary check (the module's own calls from Create to Terminate on a test domain, for each
+        product of the module, or its defaults without O(whmcs_root)). Never runs in check mode.
     type: bool
     default: true
   canary_prefix:
@@ -71,7 +72,8 @@ options:
     default: smw-canary-
   canary_domain_path:
     description:
-      - Domain storage path for the canary domain, as the product's option 5.
+      - Domain storage path for the canary domain, as the product's option 5, when there is no
+        O(whmcs_root) (with one, each product's own option 5 is used).
     type: str
   order:
     description:

@@ -26,7 +26,17 @@ description:
   - That runs the module's own PHP, confined - as O(web_user) when the task runs as root, with
     C(php -n), C(open_basedir) limited to the module folder, no URL wrappers, the functions that
     run commands, open connections or write files disabled, an empty environment and a timeout.
-  - Diffs show the product fields, the pricing row and the named module settings.
+  - Products ask for a domain - C(showdomainoptions=1) ("Require Domain"), product type C(other) -
+    because the module keys everything on the service's domain; an existing product with
+    C(showdomainoptions=0) is corrected on the next run.
+  - Records the module's C(hooks.php) the way saving a product's Module Settings in the admin area
+    does - C(smartermail) in C(tblconfiguration.ModuleHooks), the comma-separated list of modules
+    whose hooks WHMCS loads; other modules' names are kept in their order. It is listed while a
+    product uses the module and the module folder (beside O(module_file)) has a C(hooks.php), and
+    removed when the last product of the module is removed or the folder has no C(hooks.php), as
+    WHMCS's own rebuild would. Same transaction and lock as the product.
+  - Diffs show the product fields, the pricing row, the named module settings and C(module_hooks),
+    the C(ModuleHooks) setting before and after.
   - O(state=absent) with O(products) removes several products in one call, all or none - every
     removal is planned, and refused while a service uses its product, before any row is deleted,
     and the deletes run in one transaction.
@@ -126,6 +136,9 @@ options:
       - Default C(<whmcs_root>/modules/servers/smartermail/smartermail.php). When it does not exist
         the module fails (install the module files first), except in check mode, where it warns
         and checks the values against the named schema only.
+      - The C(hooks.php) in the same folder decides whether C(smartermail) is recorded in
+        C(ModuleHooks). In check mode without the module folder, the plan assumes the module
+        ships one (the SmarterMail module does) and warns.
     type: path
   web_user:
     description:
@@ -202,15 +215,35 @@ refused:
   returned: when a removal with O(products) is refused
   type: list
   elements: str
+module_hooks:
+  description:
+    - The C(tblconfiguration.ModuleHooks) setting this run found and leaves (or would leave, in
+      check mode). C(before) is null when the row did not exist; C(listed) says whether the
+      module is recorded afterwards; C(hooks_file) is the file that decided it.
+  returned: unless validate_only
+  type: dict
+  sample: {"setting": "ModuleHooks", "module": "smartermail", "listed": true,
+           "hooks_file": "/var/www/whmcs/modules/servers/smartermail/hooks.php",
+           "before": "", "after": "smartermail"}
 diff:
-  description: Product fields, pricing row, slug and named module settings before and after.
+  description:
+    - Product fields, pricing row, slug and named module settings before and after, and
+      C(module_hooks), the C(ModuleHooks) setting before and after.
   returned: always
   type: dict
 """
 
 import os
 from functools import partial
+from typing import Any, NamedTuple
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_hooks import (
+    HooksPlan,
+    apply_hooks_plan,
+    hooks_file_of,
+    module_product_count,
+    plan_module_hooks,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
     ModuleSchemaError,
@@ -218,6 +251,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     read_module_config_options,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
+    MODULE_NAME,
     WhmcsProductError,
     apply_plan,
     build_request,
@@ -232,6 +266,17 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_
 )
 
 MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smartermail.php")
+
+
+class ProductRun(NamedTuple):
+    """The product change(s) of one call and the ModuleHooks change that goes with them."""
+
+    products: Any  # a ProductPlan, or a PlanBatch of removals
+    hooks: HooksPlan
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.products.changed or self.hooks.changed)
 
 
 class WhmcsProductModule(WhmcsWriteModule):
@@ -279,13 +324,24 @@ class WhmcsProductModule(WhmcsWriteModule):
         if self.request is not None:
             self.result["configoptions"] = dict(self.request.configoptions)
 
+    def module_file(self):
+        return self.params["module_file"] or os.path.join(self.params["whmcs_root"], MODULE_RELATIVE_PATH)
+
     def prepare(self):
         """Refuse a module whose settings differ from the named schema; warn in check mode when absent."""
+        module_file = self.module_file()
+        self.hooks_file = hooks_file_of(module_file)
+        self.has_hooks = os.path.isfile(self.hooks_file)
         if self.request is None:
             return
-        module_file = self.params["module_file"] or os.path.join(
-            self.params["whmcs_root"], MODULE_RELATIVE_PATH
-        )
+        if not os.path.isdir(os.path.dirname(module_file)) and self.check_mode:
+            # Check mode before the module_files step has run: the module will ship its hooks.php.
+            self.has_hooks = True
+            self.module.warn(
+                "the module folder %s does not exist yet; the plan assumes it will have a hooks.php "
+                "(the SmarterMail module ships one) and records smartermail in ModuleHooks"
+                % os.path.dirname(module_file)
+            )
         if not os.path.isfile(module_file):
             message = "the SmarterMail module is not installed: %s does not exist" % module_file
             if self.check_mode:
@@ -300,6 +356,17 @@ class WhmcsProductModule(WhmcsWriteModule):
             self.module.warn(warning)
 
     def plan(self, cursor):
+        products = self.plan_products(cursor)
+        plans = products.plans if isinstance(products, PlanBatch) else [products]
+        removed = [p.product_id for p in plans if p.delete and p.product_id is not None]
+        # What WHMCS's rebuild would record for this module once this call is written.
+        in_use = (
+            any(p.state == "present" for p in plans) or module_product_count(cursor, MODULE_NAME, removed) > 0
+        )
+        hooks = plan_module_hooks(cursor, MODULE_NAME, in_use and self.has_hooks, self.hooks_file)
+        return ProductRun(products, hooks)
+
+    def plan_products(self, cursor):
         if self.removals is not None:
             return plan_every(
                 [partial(plan_removal, cursor, name, group) for name, group in self.removals], "products"
@@ -310,29 +377,34 @@ class WhmcsProductModule(WhmcsWriteModule):
         expected_groups = tuple(self.params["expected_server_groups"]) if self.check_mode else ()
         return plan_product(cursor, self.request, expected_groups)
 
-    def report(self, plan):
+    def report(self, run):
+        plan, hooks = run.products, run.hooks
         if isinstance(plan, PlanBatch):
-            return dict(
+            before = {"%s / %s" % (p.group, p.name): p.before for p in plan.plans if p.delete}
+            after = {}
+            result = dict(
                 removed=[
                     dict(name=p.name, group=p.group, product_id=p.product_id) for p in plan.plans if p.delete
-                ],
-                diff=dict(
-                    before={"%s / %s" % (p.group, p.name): p.before for p in plan.plans if p.delete}, after={}
-                ),
+                ]
             )
-        return dict(
-            product_id=plan.product_id,
-            group_id=plan.group_id,
-            diff=dict(before=plan.before, after=plan.after),
-        )
+        else:
+            before, after = dict(plan.before), dict(plan.after)
+            result = dict(product_id=plan.product_id, group_id=plan.group_id)
+        before["module_hooks"], after["module_hooks"] = hooks.before, hooks.after
+        result.update(module_hooks=hooks.report(), diff=dict(before=before, after=after))
+        return result
 
-    def apply(self, cursor, plan):
+    def apply(self, cursor, run):
+        plan = run.products
+        written = {}
         if isinstance(plan, PlanBatch):
             for removal in plan.plans:
                 apply_plan(cursor, removal)
-            return {}
-        product_id, group_id = apply_plan(cursor, plan)
-        return dict(product_id=product_id, group_id=group_id)
+        elif plan.changed:
+            product_id, group_id = apply_plan(cursor, plan)
+            written = dict(product_id=product_id, group_id=group_id)
+        apply_hooks_plan(cursor, run.hooks)
+        return written
 
 
 def main():

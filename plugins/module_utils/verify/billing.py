@@ -1,47 +1,33 @@
 # -*- coding: utf-8 -*-
 # Copyright: Astral 360
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the module bills for storage: whole tranches of disk usage times the recurring price.
+"""The storage formula of the module's invoice hook, for figures a user gives (``billing --price``).
 
-The module's hooks.php rewrites the service's invoice line on InvoiceCreated:
+The module's hooks.php rewrites each service's hosting line on InvoiceCreation:
 
     tranches = max(1, ceil(usage GB / GB per tranche))      amount = round(tranches x price, 2)
 
-* usage GB comes from ``tblhosting.diskusage`` (MB, written by UsageUpdate) with 1 GB = 1024 MB,
-  as SmarterMail and the module count (binary units);
-* GB per tranche is the product's option 1 (configoption1). The module reads it as PHP's
-  ``max(1, (int) value ?: 10)``: empty or 0 means 10, a negative number means 1;
+* usage GB is the ``disk_gb`` usage metric WHMCS collected for the service (billing_hook.py and
+  billing_preview.py apply the formula to a WHMCS service exactly as the hook does);
+* GB per tranche is the product's option 1 (configoption1), read as PHP's
+  ``max(1, (int) (value ?: 10))``: empty or '0' means 10, '0.0', a negative number or text means 1;
 * at least one tranche is billed, so an empty (0 GB) mailbox domain pays the price once;
 * money is Decimal, rounded half away from zero to cents like PHP's round().
-
-``billing_rows(connection, product_name)`` lists the active services of smartermail products with
-what each would be billed now (the ``billing`` CLI command prints them).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Mapping, Union
 
-MB_PER_GB = 1024
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.php_values import gb_per_tier
+
 # What Decimal() takes exactly: money and sizes never go through float.
 Number = Union[Decimal, int, str]
-DEFAULT_TRANCHE_GB = 10  # the module's option 1 default, and its fallback for an empty/0 value
-SERVER_TYPE = "smartermail"
+DEFAULT_TRANCHE_GB = 10  # the module's option 1 default, and its fallback for an empty/'0' value
 CENT = Decimal("0.01")
-# tblhosting.billingcycle -> the tblpricing column with that cycle's price.
-CYCLE_COLUMNS = {
-    "monthly": "monthly",
-    "quarterly": "quarterly",
-    "semi-annually": "semiannually",
-    "annually": "annually",
-    "biennially": "biennially",
-    "triennially": "triennially",
-}
-_PHP_INT = re.compile(r"^\s*([+-]?\d+)")
 
 
 class BillingInputError(ValueError):
@@ -84,15 +70,8 @@ def tranche_gb_input(value: Any, name: str = "tranche size") -> int:
 
 
 def stored_tranche_gb(value: Any) -> int:
-    """The tranche size the module uses for a stored configoption1: PHP ``max(1, (int) v ?: 10)``."""
-    match = _PHP_INT.match("" if value is None else str(value))
-    number = int(match.group(1)) if match else 0
-    return max(1, number or DEFAULT_TRANCHE_GB)
-
-
-def mb_to_gb(megabytes: Any) -> Decimal:
-    """tblhosting.diskusage (MB) in GB, exactly (1 GB = 1024 MB)."""
-    return Decimal(int(megabytes or 0)) / MB_PER_GB
+    """The tranche size the module uses for a stored configoption1: PHP ``max(1, (int) (v ?: 10))``."""
+    return gb_per_tier(value)
 
 
 def tranche_count(usage_gb: Number, tranche_gb: Any) -> int:
@@ -131,74 +110,3 @@ def preview(usage_gb: Number, tranche_gb: Any, price: Number) -> Dict[str, Any]:
 def formula_line(bill: Mapping[str, Any]) -> str:
     """'3 x 6.00 = 18.00' with a real multiplication sign (U+00D7)."""
     return "%d \u00d7 %s = %s" % (bill["tranches"], bill["price"], bill["amount"])
-
-
-# ----- database -----------------------------------------------------------------------------------
-
-_SERVICES_SQL = (
-    "SELECT h.id, h.domain, h.diskusage, h.amount, h.billingcycle, h.lastupdate, h.server, h.packageid,"
-    " p.name AS product, p.configoption1, COALESCE(c.currency, 0) AS currency"
-    " FROM tblhosting h JOIN tblproducts p ON p.id = h.packageid"
-    " LEFT JOIN tblclients c ON c.id = h.userid"
-    " WHERE p.servertype = %s AND h.domainstatus = 'Active'"
-)
-
-
-def _rows(connection: Any, sql: str, parameters: Sequence[Any]) -> List[Dict[str, Any]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        return list(cursor.fetchall())
-
-
-def active_services(
-    connection: Any, product_name: Optional[str] = None, server_id: Optional[int] = None
-) -> List[Dict[str, Any]]:
-    """Active services of smartermail products (optionally one product name / one server), by id."""
-    sql = _SERVICES_SQL
-    parameters: List[Any] = [SERVER_TYPE]
-    if product_name:
-        sql += " AND p.name = %s"
-        parameters.append(product_name)
-    if server_id is not None:
-        sql += " AND h.server = %s"
-        parameters.append(server_id)
-    return _rows(connection, sql + " ORDER BY h.id", tuple(parameters))
-
-
-def _catalogue_price(connection: Any, service: Mapping[str, Any]) -> Optional[Decimal]:
-    """The product's price for the service's cycle and currency (default currency when unknown)."""
-    column = CYCLE_COLUMNS.get(str(service.get("billingcycle") or "").strip().lower())
-    if column is None:
-        return None
-    rows = _rows(
-        connection,
-        "SELECT pr.%s AS price FROM tblpricing pr JOIN tblcurrencies cu ON cu.id = pr.currency"  # noqa: S608
-        " WHERE pr.type = 'product' AND pr.relid = %%s AND (pr.currency = %%s OR (%%s = 0 AND cu.`default` = 1))"
-        " ORDER BY pr.id LIMIT 1" % column,
-        (service["packageid"], service["currency"], service["currency"]),
-    )
-    if not rows or rows[0]["price"] is None or Decimal(rows[0]["price"]) < 0:
-        return None
-    return Decimal(rows[0]["price"])
-
-
-def service_bill(connection: Any, service: Mapping[str, Any]) -> Dict[str, Any]:
-    """What one service would be billed now; the price is its recurring amount, else the catalogue's."""
-    price, source = Decimal(service["amount"] or 0), "service"
-    if price <= 0:
-        catalogue = _catalogue_price(connection, service)
-        if catalogue is not None:
-            price, source = catalogue, "pricing"
-    bill = preview(mb_to_gb(service["diskusage"]), stored_tranche_gb(service["configoption1"]), price)
-    bill.update(
-        id=int(service["id"]),
-        domain=service["domain"],
-        product=service["product"],
-        diskusage_mb=int(service["diskusage"] or 0),
-        price_source=source,
-    )
-    return bill
-
-
-def billing_rows(connection: Any, product_name: Optional[str] = None) -> List[Dict[str, Any]]:
-    return [service_bill(connection, service) for service in active_services(connection, product_name)]

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The SmarterMail side of ``verify``: dns, port, tls, api, credentials, version, canary.
 
+The canary itself is canary_run.py (one run per product), its result canary_report.py.
+
 Each check takes a TargetContext (settings keys: see the brief / docs) and returns an Outcome or
 raises CheckFailed; ``SMARTERMAIL_CHECKS`` is the registry in chain order. One SmarterMailClient
 per target is shared through ``context.cached("client", ...)``; whoever builds the contexts calls
@@ -18,7 +20,7 @@ import contextlib
 import re
 import socket
 import threading
-from typing import Any, Callable, Dict, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
     SmarterMailClient,
@@ -32,7 +34,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailPasswordChangeRequiredError,
     SmarterMailPermissionError,
     SmarterMailProtocolError,
-    SmarterMailRequestError,
     SmarterMailServerError,
     SmarterMailTimeoutError,
     SmarterMailTLSError,
@@ -43,21 +44,22 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     validate_port,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary import (
-    CLEANUP_ABSENT,
-    CLEANUP_DELETED,
-    CLEANUP_LEFT_BEHIND,
-    CLEANUP_NOT_OURS,
-    DEFAULT_DOMAIN_PATH,
     DEFAULT_PREFIX,
-    STEP_CREATE,
-    STEP_IMPERSONATE,
     CanaryCancelled,
     CanaryConfigError,
-    CanaryRun,
-    CanaryStepFailed,
     canary_name,
-    domain_path,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_options import (
+    PlannedRun,
+    default_options,
+    plan_runs,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_report import (
+    canary_outcome,
+    not_run_entry,
+    run_entry,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_run import CanaryRun
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.network import (
     ProbeError,
@@ -534,44 +536,38 @@ def check_version(context: TargetContext) -> Outcome:
 # ----- canary -------------------------------------------------------------------------------------
 
 
-def _canary_hint(failure: CanaryStepFailed, endpoint: str) -> str:
-    err = failure.error
-    if failure.step == STEP_CREATE and isinstance(err, SmarterMailRequestError):
-        return (
-            "SmarterMail refused a new domain: the free edition allows only one domain, so a test domain "
-            "cannot be created there (run with --no-canary); otherwise the code %r names the reason"
-            % (err.code,)
+def _planned_runs(context: TargetContext) -> Tuple[List[PlannedRun], str]:
+    """The canary runs for this target, and a note about them; CanaryNotRun when there is nothing to run.
+
+    Without a WHMCS root: one run with the module's defaults (option 5 from ``canary_domain_path``).
+    With one: one run per distinct set of Create options among the module's products.
+    """
+    settings = _settings(context)
+    defaults = [PlannedRun(default_options(settings.get("canary_domain_path") or None), [])]
+    root = settings.get("whmcs_root")
+    if not root:
+        return defaults, ""
+    try:
+        from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary_products import (
+            module_products,
         )
-    if failure.step == STEP_IMPERSONATE and isinstance(err, SmarterMailPermissionError):
-        return (
-            "the account may not impersonate domains: only the primary system administrator may by default; "
-            "enable 'Allow impersonation and domain management' for it"
-        )
-    if isinstance(err, SmarterMailPermissionError):
-        return "the account lacks the right for this: use the primary system administrator"
-    if isinstance(
-        err, (SmarterMailConnectError, SmarterMailTimeoutError, SmarterMailServerError, SmarterMailTLSError)
-    ):
-        return (
-            "the connection to %s failed during the canary; WHMCS provisioning would fail the same way"
-            % endpoint
-        )
-    return "the module's provisioning does the same call; it would fail the same way for a customer order"
+
+        rows = module_products(context)
+    except Exception as error:  # configuration.php, database or driver: the WHMCS checks say which
+        raise CanaryNotRun(
+            "canary not run: the products of WHMCS at %s could not be read (%s)" % (root, error)
+        ) from None
+    if rows:
+        return plan_runs(rows), ""
+    name = settings.get("whmcs_product_name")
+    if name:
+        raise CanaryNotRun("canary not run: no WHMCS product named %r uses the smartermail module" % name)
+    # The product check fails for this; the canary still proves what a new product would do.
+    return defaults, "no WHMCS product uses the smartermail module: the canary ran with the module's defaults"
 
 
-def _cleanup_note(run: CanaryRun) -> Tuple[str, str]:
-    """(text for the summary, text for the hint) about what the cleanup did."""
-    if run.cleanup == CLEANUP_LEFT_BEHIND:
-        return (
-            "; the test domain %s could NOT be removed (%s)" % (run.name, run.cleanup_error),
-            "; delete it in SmarterMail or run `smartermail-whmcs verify --cleanup`",
-        )
-    notes: Dict[Optional[str], str] = {
-        CLEANUP_DELETED: "; the test domain was removed",
-        CLEANUP_ABSENT: "; no test domain was left behind",
-        CLEANUP_NOT_OURS: "; a domain of that name belongs to another admin and was left alone",
-    }
-    return notes.get(run.cleanup, ""), ""
+class CanaryNotRun(Exception):
+    """The canary has nothing to run for this target (the sentence says why)."""
 
 
 @_explained
@@ -579,48 +575,29 @@ def check_canary(context: TargetContext) -> Outcome:
     settings = _settings(context)
     client = smartermail_client(context)
     try:
-        name = canary_name(settings.get("canary_prefix") or DEFAULT_PREFIX)
-    except CanaryConfigError as err:
-        raise CheckFailed(str(err), "fix the canary prefix setting") from None
-    run = CanaryRun(
-        client,
-        name,
-        domain_path(settings.get("canary_domain_path") or DEFAULT_DOMAIN_PATH, name),
-        cancelled=context.cancelled,
-    )
-    try:
-        facts = run.run()
-    except CanaryCancelled as stop:
-        removed, left = _cleanup_note(run)
-        return Outcome.skipped(
-            "canary cancelled before the %s step%s" % (stop.step, removed),
-            domain=name,
-            steps_done=list(run.steps_done),
-            round_trips=run.round_trips,
-            cleanup=run.cleanup,
-            left_behind=run.removed is False,
-        )
-    except CanaryStepFailed as failure:
-        removed, left = _cleanup_note(run)
-        raise CheckFailed(
-            "canary %s step failed for test domain %s: %s%s" % (failure.step, name, failure.reason, removed),
-            _canary_hint(failure, client.endpoint) + left,
-            domain=name,
-            failed_step=failure.step,
-            steps_done=list(run.steps_done),
-            round_trips=run.round_trips,
-            cleanup=run.cleanup,
-            left_behind=run.removed is False,
-        ) from None
-    details = dict(facts)
-    details.update(domain=name, steps_done=list(run.steps_done), round_trips=run.round_trips)
-    summary = (
-        "test domain %s created with a hidden admin, read back, suspended, unsuspended, usage read, "
-        "impersonated, deleted with its files and gone (%d API calls)" % (name, run.round_trips)
-    )
-    if run.warnings:
-        return Outcome.warning(summary, "; ".join(run.warnings), **details)
-    return Outcome.passed(summary, **details)
+        planned, note = _planned_runs(context)
+    except CanaryNotRun as reason:
+        return Outcome.skipped(str(reason))
+    entries: List[Dict[str, Any]] = []
+    stopped = ""  # why the remaining runs are not started
+    for plan in planned:
+        if stopped:
+            entries.append(not_run_entry(plan, stopped))
+            continue
+        try:
+            name = canary_name(settings.get("canary_prefix") or DEFAULT_PREFIX)
+        except CanaryConfigError as err:
+            raise CheckFailed(str(err), "fix the canary prefix setting") from None
+        run = CanaryRun(client, settings.get("password") or "", name, plan.options, context.cancelled)
+        try:
+            run.run()
+        except CanaryCancelled:
+            stopped = "the run was cancelled"
+        entries.append(run_entry(run, plan))
+        if run.login_failed:
+            # SmarterMail's IDS blocks an address after repeated failed logins: do not try again.
+            stopped = "the sysadmin login failed in the run for %s" % plan.label()
+    return canary_outcome(entries, note)
 
 
 SMARTERMAIL_CHECKS = [
@@ -632,7 +609,7 @@ SMARTERMAIL_CHECKS = [
     CheckSpec("version", "SmarterMail 16 or later", check_version, requires=("api",)),
     CheckSpec(
         "canary",
-        "Test domain lifecycle (create to delete)",
+        "The module's Create to Terminate, per product",
         check_canary,
         requires=("credentials", "version"),
         applies=_canary_enabled,

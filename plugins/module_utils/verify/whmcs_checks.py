@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Astral 360
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The WHMCS side of ``verify``: whmcs-version, php-version, module-files, server, product, cron, usage.
+"""The WHMCS side of ``verify``: whmcs-version, php-version, module-files, hooks, server, product, cron, usage.
 
 These checks apply only to a target whose settings name a ``whmcs_root``. They read (never
 write) the tree, its configuration.php and its database. ``WHMCS_CHECKS`` is the registry part
@@ -30,16 +30,23 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
     whmcs_config,
     whmcs_db,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import (
-    check_cron,
-    check_usage,
-)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import check_cron
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_files_checks import (
     check_module_files,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_hooks_checks import (
+    check_hooks,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_php_checks import (
+    check_php_curl,
+    check_php_extensions,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_server_checks import (
     check_product,
     check_server,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_usage_checks import (
+    check_usage,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     get_whmcs_version,
@@ -138,6 +145,13 @@ WHMCS_CHECKS = [
         applies=applies,
     ),
     CheckSpec(
+        "hooks",
+        "Module hooks load in WHMCS",
+        explained(check_hooks),
+        requires=_NEEDS,
+        applies=applies,
+    ),
+    CheckSpec(
         "server",
         "WHMCS server row logs in to SmarterMail",
         explained(check_server),
@@ -156,9 +170,23 @@ WHMCS_CHECKS = [
     ),
     CheckSpec(
         "usage",
-        "Usage imported within 48 h and matching SmarterMail",
+        "disk_gb metric the invoices bill: collected recently, matching SmarterMail",
         explained(check_usage),
         requires=("server",),
+        applies=applies,
+    ),
+    CheckSpec(
+        "php-curl",
+        "WHMCS's PHP reaches SmarterMail with curl and PHP's own trust store",
+        explained(check_php_curl),
+        requires=("whmcs-version", "php-version"),
+        applies=applies,
+    ),
+    CheckSpec(
+        "php-extensions",
+        "PHP extensions the module needs (CLI and web server)",
+        check_php_extensions,
+        requires=("whmcs-version", "php-version"),
         applies=applies,
     ),
 ]

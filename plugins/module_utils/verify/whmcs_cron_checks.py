@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Astral 360
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""verify's cron and usage checks: the WHMCS cron runs, and the usage it imports is fresh and right.
+"""verify's cron check: the WHMCS cron runs.
 
 cron: a crontab line runs this tree's crons/cron.php, read the way cron reads it (an unescaped
 ``%`` ends the command; the crontab of ``whmcs_cron_user``, else of
@@ -9,8 +9,7 @@ cron: a crontab line runs this tree's crons/cron.php, read the way cron reads it
 the line in whmcs_cron.user, which defaults to whmcs_web_user), its schedule suits WHMCS, the last
 cron run is under 1 h old and the last daily run under 24 h, and UpdateStatsAuto is on.
 
-usage: the active services of smartermail products on this server had their usage updated within
-48 h, and the disk usage WHMCS holds matches SmarterMail's live figure (for the first few domains).
+The usage check (the metric the invoices bill) is in whmcs_usage_checks.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,18 +20,11 @@ import datetime
 import getpass
 import os
 import subprocess
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.errors import SmarterMailError
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.billing import active_services
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
-from ansible_collections.astral360.smartermail.plugins.module_utils.verify.smartermail_checks import (
-    smartermail_client,
-)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_context import (
-    server_label,
-    server_row,
     setting,
     whmcs_config,
     whmcs_db,
@@ -53,11 +45,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.facts 
 CRON_MAX_AGE = 3600
 DAILY_MAX_AGE = 24 * 3600
 DAILY_END_GRACE = 2 * 3600  # WHMCS's own status page allows a daily run 2 h to finish
-USAGE_MAX_AGE = 48 * 3600
-USAGE_COMPARE_LIMIT = 20  # live look-ups per run: enough to spot a broken import, cheap on big servers
-USAGE_TOLERANCE_MB = 50
-USAGE_TOLERANCE_RATIO = 0.10
-BYTES_PER_MB = 1024 * 1024
 CRONTAB_TIMEOUT = 15
 _NEVER_HINT = "add the cron line (install playbook cron role) and wait 5 minutes"
 
@@ -227,7 +214,8 @@ def check_cron(context: TargetContext) -> Outcome:
     warnings = crontab_warnings + warnings
     if (stats_auto or "").strip().lower() not in ("on", "1", "true", "yes"):
         failures.append(
-            "UpdateStatsAuto is %r: WHMCS never imports the disk usage the module bills" % stats_auto
+            "UpdateStatsAuto is %r: WHMCS never runs the daily usage update (the module's UsageUpdate, "
+            "tblhosting.diskusage; invoices bill the disk_gb metric, see the usage check)" % stats_auto
         )
         hints.append("turn on Automation Settings > Update Usage Statistics, or re-run the cron role")
     details = {
@@ -252,98 +240,3 @@ def check_cron(context: TargetContext) -> Outcome:
             **details,
         )
     return Outcome.passed(summary, **details)
-
-
-# ----- usage check --------------------------------------------------------------------------------
-
-
-def _age(value: Any, now: datetime.datetime) -> Optional[int]:
-    """Seconds since a tblhosting.lastupdate (a datetime; the zero date comes back as text): None = never."""
-    if not isinstance(value, datetime.datetime):
-        return None
-    return int((now - value).total_seconds())
-
-
-def _differs(whmcs_mb: float, live_mb: float) -> bool:
-    """More than 50 MB apart, or more than 10 % apart beyond the 1 MB the import's rounding allows."""
-    gap = abs(whmcs_mb - live_mb)
-    return gap > USAGE_TOLERANCE_MB or (gap > 1 and gap > USAGE_TOLERANCE_RATIO * max(whmcs_mb, live_mb))
-
-
-def _live_comparison(
-    context: TargetContext, services: Sequence[Dict[str, Any]]
-) -> Tuple[List[str], List[str], int]:
-    """(mismatches, missing, compared) for the first USAGE_COMPARE_LIMIT services."""
-    client = smartermail_client(context)
-    mismatches: List[str] = []
-    missing: List[str] = []
-    compared = 0
-    for service in services[:USAGE_COMPARE_LIMIT]:
-        if context.cancelled.is_set():
-            break
-        domain = service["domain"]
-        try:
-            data = client.get_domain(domain)
-        except SmarterMailError as error:
-            raise CheckFailed(
-                "reading domain %s from SmarterMail failed: %s" % (domain, error), getattr(error, "hint", "")
-            ) from None
-        if data is None:
-            missing.append(domain)
-            continue
-        compared += 1
-        live_mb = float(data.get("diskUsage") or 0) / BYTES_PER_MB
-        whmcs_mb = int(service["diskusage"] or 0)
-        if _differs(whmcs_mb, live_mb):
-            mismatches.append("%s (WHMCS %d MB, SmarterMail %.0f MB)" % (domain, whmcs_mb, live_mb))
-    return mismatches, missing, compared
-
-
-def check_usage(context: TargetContext) -> Outcome:
-    row = server_row(context)
-    label = server_label(row)
-    with whmcs_db(context) as connection:
-        services = active_services(connection, setting(context, "whmcs_product_name"), int(row["id"]))
-    if not services:
-        return Outcome.passed("no active services yet on WHMCS server %s" % label, services=0)
-    now = datetime.datetime.now()
-    ages = [(service, _age(service["lastupdate"], now)) for service in services]
-    stale = [(s, a) for s, a in ages if a is None or a > USAGE_MAX_AGE]
-    details = {"services": len(services), "stale": len(stale)}
-    if stale:
-        shown = ", ".join(
-            "%s (%s)" % (s["domain"], "never updated" if a is None else "%s ago" % _duration(a))
-            for s, a in stale[:3]
-        )
-        more = " and %d more" % (len(stale) - 3) if len(stale) > 3 else ""
-        raise CheckFailed(
-            "%d of %d active service(s) on WHMCS server %s have usage older than 48 h: %s%s"
-            % (len(stale), len(services), label, shown, more),
-            "the daily usage import (UpdateServerUsage) did not update them: see the cron check, that "
-            "UpdateStatsAuto is on, tblactivitylog for 'Server Usage Update Failed', and that each domain "
-            "exists in SmarterMail under the same name",
-            **details,
-        )
-    mismatches, missing, compared = _live_comparison(context, services)
-    oldest = max(a for _service, a in ages if a is not None)  # none is None: those are stale
-    summary = "%d active service(s) on WHMCS server %s, usage updated within 48 h (oldest %s ago)" % (
-        len(services),
-        label,
-        _duration(max(oldest, 0)),
-    )
-    details.update(compared=compared, mismatched=len(mismatches), missing=len(missing))
-    if missing or mismatches:
-        problems = []
-        if missing:
-            problems.append("not on SmarterMail: %s" % ", ".join(missing[:3]))
-        if mismatches:
-            problems.append("disk usage differs: %s" % ", ".join(mismatches[:3]))
-        return Outcome.warning(
-            "%s; %s" % (summary, "; ".join(problems)),
-            "usage changes during the day and is imported once a day; a large or lasting difference means "
-            "the import fails for those domains (tblactivitylog) or the service's domain name differs",
-            **details,
-        )
-    return Outcome.passed(
-        "%s; disk usage matches SmarterMail for %d domain(s)" % (summary, compared), **details
-    )

@@ -7,8 +7,9 @@ server: the tblservers row exists, is of type smartermail and enabled, and its s
 decrypted with this tree's cc_encryption_hash (and entity-decoded, as WHMCS hands it to modules),
 logs in to SmarterMail at the row's own hostname/port/SSL setting as a system administrator.
 
-product: each product of the module (or the one named) has valid stored options, a price, and is
-linked to this server (through its server group, or as the default server when it has none).
+product: each product of the module (or the one named) asks for a domain when ordered ("Require
+Domain", showdomainoptions), has valid stored options, a price, and is linked to this server
+(through its server group, or as the default server when it has none).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -53,6 +54,16 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.server
 )
 
 EDIT_SERVER = "re-run the install playbook's server role or edit the server in WHMCS"
+# A product that does not ask for a domain: its services reach the module's Create with domain ''.
+NO_DOMAIN = (
+    "it does not ask for a domain when ordered (Require Domain is off: showdomainoptions = 0), so its "
+    "orders reach the module's Create with an empty domain"
+)
+REQUIRE_DOMAIN_HINT = (
+    "turn on Require Domain: re-run the install playbook's product role (it writes showdomainoptions = 1), "
+    "or tick Require Domain on the product's Details tab in WHMCS (Configuration > System Settings > "
+    "Products/Services)"
+)
 
 
 def _stored_password(row: Dict[str, Any], cc_encryption_hash: str) -> str:
@@ -253,6 +264,8 @@ def _product_findings(
     warnings: List[str] = []
     if product.get("servertype") != SERVER_TYPE:
         failures.append("it uses module %r, not %s" % (product.get("servertype"), SERVER_TYPE))
+    if str(product.get("showdomainoptions") or "") in ("", "0"):
+        failures.append(NO_DOMAIN)
     failures.extend(stored_option_problems(product))
     price_failures, price_warnings, price_text = _price_findings(connection, product)
     link_failures, link_warnings = _link_findings(connection, product, server)
@@ -279,17 +292,19 @@ def check_product(context: TargetContext) -> Outcome:
             else:
                 fine.append("%s (%s)" % (label, price_text))
     if failed:
-        raise CheckFailed(
-            " | ".join(failed),
+        hint = (
             "fix the product with the install playbook's product role (smartermail_products: options, "
-            "monthly_price, server group), or in WHMCS (Products/Services > Module Settings / Pricing)",
-            failed_products=len(failed),
+            "monthly_price, server group), or in WHMCS (Products/Services > Module Settings / Pricing)"
         )
+        if any(NO_DOMAIN in failure for failure in failed):
+            hint = "%s; %s" % (REQUIRE_DOMAIN_HINT, hint)
+        raise CheckFailed(" | ".join(failed), hint, failed_products=len(failed))
     if warned:
         return Outcome.warning(
             " | ".join(warned + fine),
             "set the product's monthly price (the price of one storage tranche) and link it to this server",
         )
     return Outcome.passed(
-        "%s: module smartermail, options valid, priced, linked to this server" % "; ".join(fine)
+        "%s: module smartermail, asks for a domain, options valid, priced, linked to this server"
+        % "; ".join(fine)
     )

@@ -101,7 +101,7 @@ def confined_php_command(
     return [*command, "-r", code, "--", *args]
 
 
-def _confine(identity: Optional[PhpIdentity]) -> Callable[[], None]:
+def confine_child(identity: Optional[PhpIdentity]) -> Callable[[], None]:
     """Runs in the child before php starts: no file may grow, then drop to the web user."""
 
     def confine() -> None:
@@ -138,6 +138,6 @@ def run_confined_php(
         cwd=module_dir,
         stdin=subprocess.DEVNULL,
         env={},
-        preexec_fn=_confine(identity),  # Python 3.8 has no user=/group=/extra_groups= arguments
+        preexec_fn=confine_child(identity),  # Python 3.8 has no user=/group=/extra_groups= arguments
         check=False,
     )

@@ -30,8 +30,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.databa
 
 __all__ = ["STEP_RIGHTS", "MissingRight", "grant_statements", "missing_rights", "refusal"]
 
-# Every right each step's writer uses, table by table: servers.py (server), products.py
-# (product), database.set_setting (setting, the cron role's UpdateStatsAuto). Keep in step.
+# Every right each step's writer uses, table by table: servers.py (server), products.py and
+# module_hooks.py (product: the ModuleHooks setting), database.set_setting (setting, the cron
+# role's UpdateStatsAuto). Keep in step.
 STEP_RIGHTS: Dict[str, Tuple[Tuple[str, Tuple[str, ...]], ...]] = {
     "server": (
         ("tblservers", ("SELECT", "INSERT", "UPDATE", "DELETE")),
@@ -47,6 +48,7 @@ STEP_RIGHTS: Dict[str, Tuple[Tuple[str, Tuple[str, ...]], ...]] = {
         ("tblcurrencies", ("SELECT",)),
         ("tblservergroups", ("SELECT",)),
         ("tblhosting", ("SELECT",)),
+        ("tblconfiguration", ("SELECT", "INSERT", "UPDATE")),
     ),
     "setting": (("tblconfiguration", ("SELECT", "INSERT", "UPDATE")),),
 }

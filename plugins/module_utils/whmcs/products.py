@@ -13,7 +13,7 @@ done directly in the tables (the AddProduct API only takes configoption1..6):
   leaves nothing behind.
 
 A product is identified by its name inside its product group. Its managed fields (type, module,
-pay type, description, hidden, auto setup, server group, configoption1..24), its pricing row in
+pay type, description, hidden, Require Domain, auto setup, server group, configoption1..24), its pricing row in
 one currency (monthly only: other cycles -1.00, other setup fees 0.00) and its slug row are kept
 as declared; every other NOT NULL column gets a neutral value when the row is created and is
 left alone afterwards.
@@ -47,6 +47,8 @@ except ImportError:  # pragma: no cover - whmcs_db explains the missing driver
 __all__ = [
     "AUTOSETUP_CHOICES",
     "MODULE_NAME",
+    "PRODUCT_TYPE",
+    "REQUIRE_DOMAIN",
     "ProductPlan",
     "ProductRequest",
     "WhmcsProductError",
@@ -59,6 +61,15 @@ __all__ = [
 ]
 
 MODULE_NAME = "smartermail"
+# Product type "Other": WHMCS's hosting types are for control-panel web hosting accounts (their
+# client area shows the server's IP and nameservers as "Hosting Information") and Server/VPS asks
+# for a hostname and root password; email on SmarterMail is neither. The domain the module needs
+# comes from "Require Domain" (showdomainoptions), which is independent of the type. Sources and
+# reasons: docs/verify.md "product" and docs/troubleshooting.md.
+PRODUCT_TYPE = "other"
+# "Require Domain" on: the order form asks for a domain, which becomes tblhosting.domain, the
+# $params['domain'] the module keys everything on (an empty one breaks Create).
+REQUIRE_DOMAIN = 1
 AUTOSETUP_CHOICES = ("", "on", "payment", "order")
 # Friendly words for tblproducts.autosetup ('' never, 'on' when an admin accepts the order,
 # 'payment' on the first payment, 'order' as soon as the order is placed).
@@ -91,12 +102,12 @@ _PRODUCT_FIELDS = (
     "paytype",
     "description",
     "hidden",
+    "showdomainoptions",
     "autosetup",
     "servergroup",
 )
 # Values for the NOT NULL columns nobody asked about, on creation only.
 _PRODUCT_NEUTRAL = {
-    "showdomainoptions": 0,
     "welcomeemail": 0,
     "stockcontrol": 0,
     "qty": 0,
@@ -379,6 +390,7 @@ def _text(value: Any) -> str:
 def _product_view(row: Mapping[str, Any]) -> Dict[str, Any]:
     view: Dict[str, Any] = {field: _text(row.get(field)) for field in _PRODUCT_FIELDS}
     view["hidden"] = _text(row.get("hidden")) not in ("", "0")
+    view["showdomainoptions"] = _text(row.get("showdomainoptions")) not in ("", "0")
     view["servergroup"] = int(row.get("servergroup") or 0)
     return view
 
@@ -432,11 +444,12 @@ def plan_product(cursor: Any, request: ProductRequest, expected_groups: Tuple[st
 
     managed: Dict[str, Any] = {
         "name": request.name,  # the lookup ignores case like the column's collation; keep the spelling given
-        "type": "other",
+        "type": PRODUCT_TYPE,
         "servertype": MODULE_NAME,
         "paytype": "recurring",
         "description": request.description,
         "hidden": 1 if request.hidden else 0,
+        "showdomainoptions": REQUIRE_DOMAIN,
         "autosetup": request.autosetup,
         "servergroup": servergroup,
     }

@@ -43,8 +43,8 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
     assert re.search(
         r"demo-customer\.test\s+Email Hosting\s+21504\s+21\.00\s+10\s+3\s+6\.00\s+18\.00", done.stdout
     )
-    # The order went through localAPI: accepted (the module's Create), invoiced, then taken through
-    # suspend, unsuspend and terminate, each checked against WHMCS and the simulator.
+    # The order went through localAPI: accepted (the module's Create) and invoiced; a second service
+    # was taken through suspend, unsuspend and terminate, each checked against WHMCS and the simulator.
     assert re.search(r"order 1 for demo-customer\.test accepted: service 1 Active", done.stdout)
     assert re.search(
         r"^\s+Email Hosting - demo-customer\.test \(.*\)\s+\d+\.\d\d$", done.stdout, re.MULTILINE
@@ -52,10 +52,21 @@ def test_demo_passes_and_cleans_up(tmp_path: Path) -> None:
     assert re.search(r"^\s+total\s+\d+\.\d\d$", done.stdout, re.MULTILINE)
     lifecycle = [line.split() for line in done.stdout.splitlines() if line.strip().startswith("Module")]
     assert lifecycle == [
-        ["ModuleSuspend", "Suspended", "demo-customer.test", "disabled"],
-        ["ModuleUnsuspend", "Active", "demo-customer.test", "enabled"],
-        ["ModuleTerminate", "Terminated", "demo-customer.test", "gone"],
+        ["ModuleSuspend", "Suspended", "demo-lifecycle.test", "disabled"],
+        ["ModuleUnsuspend", "Active", "demo-lifecycle.test", "enabled"],
+        ["ModuleTerminate", "Terminated", "demo-lifecycle.test", "gone"],
     ]
+    # The test order's page in the client area, opened through single sign-on, and its login.
+    assert re.search(
+        r"^Client area \(whmcs1\): http://127\.0\.0\.1:\d+/whmcs1/clientarea\.php\?action=productdetails&id=1$",
+        done.stdout,
+        re.MULTILINE,
+    )
+    assert "the module's dashboard for demo-customer.test renders" in done.stdout
+    assert re.search(
+        r"log in at http://127\.0\.0\.1:\d+/whmcs1/index\.php\?rp=/login as sandbox-orders@example\.com, password \S+",
+        done.stdout,
+    )
     assert "[6/6] sandbox down: done" in done.stderr
     assert not (directory / "inventory.yml").exists()
 

@@ -19,7 +19,7 @@ import pytest
 from fixtures.ansible_runner import PlaybookRun, run_module
 from fixtures.product_settings import EXPECTED_DEFAULTS
 from fixtures.sandbox import SandboxInfo, sandbox
-from fixtures.sandbox_db import add_service, connect_host, insert, query
+from fixtures.sandbox_db import add_service, connect_host, insert, query, setting
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 pytestmark = pytest.mark.slow
@@ -86,6 +86,17 @@ def without_updated_at(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key != "updated_at"}
 
 
+def set_module_hooks(info: SandboxInfo, value: str | None) -> None:
+    """tblconfiguration.ModuleHooks as a test needs it; None deletes the row."""
+    query(info, "DELETE FROM tblconfiguration WHERE setting = 'ModuleHooks'")
+    if value is not None:
+        query(
+            info,
+            "INSERT INTO tblconfiguration (setting, value, created_at, updated_at) VALUES ('ModuleHooks', %s, NOW(), NOW())",
+            value,
+        )
+
+
 # ---------------------------------------------------------------- create / idempotency
 
 
@@ -93,6 +104,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
     tmp_path: Path, whmcs: SandboxInfo
 ) -> None:
     group, name = unique("Email"), "Email Hosting"
+    set_module_hooks(whmcs, "")  # as on a fresh WHMCS: the row exists, empty
     server_group_id = add_server_group(whmcs, unique("SmarterMail"))
     server_group = query(whmcs, "SELECT name FROM tblservergroups WHERE id = %s", server_group_id)[0]["name"]
     args = dict(
@@ -163,7 +175,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
         "servertype": "smartermail",
         "servergroup": server_group_id,
         "retired": 0,
-        "showdomainoptions": 0,
+        "showdomainoptions": 1,
         "stockcontrol": 0,
         "welcomeemail": 0,
         "tax": 0,
@@ -194,9 +206,17 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
     assert [(row["group_id"], row["group_slug"], row["slug"], row["active"]) for row in slugs] == [
         (group_row["id"], group_row["slug"], "email-hosting", 1)
     ]
-    assert run.results["diff"]["before"] == {}
+    assert run.results["diff"]["before"] == {"module_hooks": ""}
     assert run.results["diff"]["after"]["options"]["dmarc_policy"] == "quarantine"
     assert run.results["diff"]["after"]["pricing"]["monthly"] == "6.00"
+    assert run.results["diff"]["after"]["product"]["showdomainoptions"] is True
+    # The module's hooks.php is recorded as saving the product's Module Settings would.
+    assert setting(whmcs, "ModuleHooks") == "smartermail"
+    assert run.results["diff"]["after"]["module_hooks"] == "smartermail"
+    assert run.results["module_hooks"]["listed"] is True
+    assert run.results["module_hooks"]["hooks_file"] == str(
+        whmcs.root(HOST) / "modules" / "servers" / "smartermail" / "hooks.php"
+    )
 
     before = dump(whmcs)
     again = run_product(tmp_path, whmcs, **args)
@@ -204,6 +224,7 @@ def test_create_writes_exactly_the_specified_rows_and_again_changes_nothing(
     assert again.results["changed"] is False
     assert again.results["product_id"] == product["id"]
     assert dump(whmcs) == before
+    assert setting(whmcs, "ModuleHooks") == "smartermail"
 
 
 def test_check_mode_on_a_fresh_product_predicts_a_change_and_writes_nothing(
@@ -419,7 +440,8 @@ def test_absent_is_refused_while_a_service_uses_the_product_then_removes_every_r
 
     removed = run_product(tmp_path, whmcs, "--diff", name="Mail", group=group, state="absent")
     assert removed.results["failed"] is False and removed.results["changed"] is True, removed.output
-    assert removed.results["diff"]["after"] == {} and removed.results["diff"]["before"]["name"] == "Mail"
+    assert removed.results["diff"]["before"]["name"] == "Mail"
+    assert set(removed.results["diff"]["after"]) == {"module_hooks"}
     assert query(whmcs, "SELECT id FROM tblproducts WHERE id = %s", product_id) == []
     assert pricing_rows(whmcs, product_id) == []
     assert query(whmcs, "SELECT id FROM tblproducts_slugs WHERE product_id = %s", product_id) == []
@@ -450,7 +472,7 @@ def test_products_are_removed_all_or_none(tmp_path: Path, whmcs: SandboxInfo) ->
     removed = run_product(tmp_path, whmcs, "--diff", products=both, state="absent")
     assert removed.results["changed"] is True, removed.output
     assert [entry["product_id"] for entry in removed.results["removed"]] == ids
-    assert set(removed.results["diff"]["before"]) == {f"{group} / A", f"{group} / B"}
+    assert set(removed.results["diff"]["before"]) == {f"{group} / A", f"{group} / B", "module_hooks"}
     assert query(whmcs, "SELECT id FROM tblproducts WHERE gid = %s", removed.results["group_id"] or 0) == []
     assert run_product(tmp_path, whmcs, products=both, state="absent").results["changed"] is False
 
@@ -458,6 +480,139 @@ def test_products_are_removed_all_or_none(tmp_path: Path, whmcs: SandboxInfo) ->
 def test_products_with_state_present_is_refused(tmp_path: Path, whmcs: SandboxInfo) -> None:
     run = run_product(tmp_path, whmcs, products=[{"name": "A", "group": "G"}], monthly_price=5)
     assert run.results["failed"] is True and "goes with state=absent" in run.results["msg"]
+
+
+# ---------------------------------------------------------------- Require Domain and ModuleHooks
+
+
+def test_an_existing_product_without_require_domain_is_corrected_as_a_planned_change(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    group = unique("No domain")
+    args: dict[str, Any] = dict(name="Mail", group=group, monthly_price=5)
+    run_product(tmp_path, whmcs, **args)
+    product_id = product_row(whmcs, group, "Mail")["id"]
+    query(whmcs, "UPDATE tblproducts SET showdomainoptions = 0 WHERE id = %s", product_id)
+    before_row = product_row(whmcs, group, "Mail")
+
+    check = run_product(tmp_path, whmcs, "--check", "--diff", **args)
+    assert check.results["failed"] is False and check.results["changed"] is True, check.output
+    diff = check.results["diff"]
+    assert (
+        diff["before"]["product"]["showdomainoptions"],
+        diff["after"]["product"]["showdomainoptions"],
+    ) == (
+        False,
+        True,
+    )
+    assert product_row(whmcs, group, "Mail") == before_row  # check mode wrote nothing
+
+    fixed = run_product(tmp_path, whmcs, **args)
+    assert fixed.results["changed"] is True, fixed.output
+    after_row = product_row(whmcs, group, "Mail")
+    assert {key for key in after_row if after_row[key] != before_row[key]} == {
+        "showdomainoptions",
+        "updated_at",
+    }
+    assert after_row["showdomainoptions"] == 1 and after_row["type"] == "other"
+    assert run_product(tmp_path, whmcs, **args).results["changed"] is False
+
+
+def test_other_modules_stay_listed_in_their_order_and_a_second_run_changes_nothing(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    set_module_hooks(whmcs, "cpanel,,plesk")
+    args = dict(name="Mail", group=unique("Hooks"), monthly_price=5)
+    run = run_product(tmp_path, whmcs, "--diff", **args)
+    assert run.results["failed"] is False and run.results["changed"] is True, run.output
+    assert setting(whmcs, "ModuleHooks") == "cpanel,plesk,smartermail"
+    assert run.results["module_hooks"]["before"] == "cpanel,,plesk"
+    assert run.results["module_hooks"]["after"] == "cpanel,plesk,smartermail"
+    assert '-    "module_hooks": "cpanel,,plesk"' in run.output  # Ansible's --diff shows it
+    assert '+    "module_hooks": "cpanel,plesk,smartermail"' in run.output
+
+    again = run_product(tmp_path, whmcs, **args)
+    assert again.results["changed"] is False, again.output
+    assert setting(whmcs, "ModuleHooks") == "cpanel,plesk,smartermail"
+
+
+def test_a_converged_product_whose_module_is_not_recorded_is_a_planned_change_exact_in_check_mode(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    args = dict(name="Mail", group=unique("Unrecorded"), monthly_price=5)
+    run_product(tmp_path, whmcs, **args)
+    set_module_hooks(whmcs, "cpanel")  # e.g. an admin's save before the module was installed
+    before = dump(whmcs)
+
+    check = run_product(tmp_path, whmcs, "--check", "--diff", **args)
+    assert check.results["failed"] is False and check.results["changed"] is True, check.output
+    assert (
+        check.results["diff"]["before"]["module_hooks"],
+        check.results["diff"]["after"]["module_hooks"],
+    ) == (
+        "cpanel",
+        "cpanel,smartermail",
+    )
+    assert check.results["diff"]["before"]["product"] == check.results["diff"]["after"]["product"]
+    assert setting(whmcs, "ModuleHooks") == "cpanel" and dump(whmcs) == before
+
+    real = run_product(tmp_path, whmcs, **args)
+    assert real.results["changed"] is True
+    assert setting(whmcs, "ModuleHooks") == check.results["module_hooks"]["after"]
+    assert dump(whmcs) == before  # only the setting changed
+
+
+def test_a_missing_module_hooks_row_is_inserted(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    args = dict(name="Mail", group=unique("No row"), monthly_price=5)
+    run_product(tmp_path, whmcs, **args)
+    set_module_hooks(whmcs, None)
+    run = run_product(tmp_path, whmcs, **args)
+    assert run.results["changed"] is True, run.output
+    assert run.results["module_hooks"]["before"] is None
+    rows = query(whmcs, "SELECT value, created_at FROM tblconfiguration WHERE setting = 'ModuleHooks'")
+    assert len(rows) == 1 and rows[0]["value"] == "smartermail"
+    assert str(rows[0]["created_at"]) != "0000-00-00 00:00:00"
+    assert run_product(tmp_path, whmcs, **args).results["changed"] is False
+
+
+def test_a_module_without_hooks_php_is_not_recorded_and_its_stale_name_is_removed(
+    tmp_path: Path, whmcs: SandboxInfo
+) -> None:
+    copy = tmp_path / "smartermail"
+    shutil.copytree(FIXTURE_MODULE_DIR, copy)
+    (copy / "hooks.php").unlink()
+    set_module_hooks(whmcs, "cpanel,smartermail,plesk")
+    args = dict(
+        name="Mail", group=unique("No hooks"), monthly_price=5, module_file=str(copy / "smartermail.php")
+    )
+    run = run_product(tmp_path, whmcs, **args)
+    assert run.results["failed"] is False, run.output
+    assert run.results["module_hooks"]["listed"] is False
+    assert setting(whmcs, "ModuleHooks") == "cpanel,plesk"
+    assert run_product(tmp_path, whmcs, **args).results["changed"] is False
+
+
+def test_removing_the_last_product_of_the_module_drops_its_name(tmp_path: Path, whmcs: SandboxInfo) -> None:
+    group = unique("Last")
+    # Only this test's products use the module (earlier tests' products are not needed any more).
+    query(whmcs, "DELETE FROM tblhosting")
+    query(whmcs, "DELETE FROM tblproducts WHERE servertype = 'smartermail'")
+    for name in ("A", "B"):
+        run_product(tmp_path, whmcs, name=name, group=group, monthly_price=5)
+    set_module_hooks(whmcs, "cpanel,smartermail")
+
+    first = run_product(tmp_path, whmcs, name="A", group=group, state="absent")
+    assert first.results["changed"] is True
+    assert setting(whmcs, "ModuleHooks") == "cpanel,smartermail"  # B still uses the module
+
+    check = run_product(tmp_path, whmcs, "--check", "--diff", name="B", group=group, state="absent")
+    assert check.results["diff"]["after"] == {"module_hooks": "cpanel"}
+    assert setting(whmcs, "ModuleHooks") == "cpanel,smartermail"
+
+    last = run_product(tmp_path, whmcs, name="B", group=group, state="absent")
+    assert last.results["changed"] is True and last.results["module_hooks"]["listed"] is False
+    assert setting(whmcs, "ModuleHooks") == "cpanel"
+    assert run_product(tmp_path, whmcs, name="B", group=group, state="absent").results["changed"] is False
 
 
 # ---------------------------------------------------------------- two runs at once

@@ -40,9 +40,9 @@ def domain_put_seen(sim: RunningSimulator) -> bool:
     return any(r["path"].endswith("domain-put") for r in sim.state()["requests"])
 
 
-def sysadmin_listing_seen(sim: RunningSimulator) -> bool:
-    """The credentials check lists domains; the canary's create follows at once."""
-    return any(r["path"].endswith("sysadmin/domains") for r in sim.state()["requests"])
+def existence_probe_seen(sim: RunningSimulator) -> bool:
+    """The canary's Create probes for its domain (GET sysadmin/domain/NAME); domain-put follows at once."""
+    return any("sysadmin/domain/smw-canary-" in r["path"] for r in sim.state()["requests"])
 
 
 def test_sigint_after_the_canary_created_its_domain_removes_it(slow_sim: RunningSimulator) -> None:
@@ -64,8 +64,8 @@ def test_sigint_after_the_canary_created_its_domain_removes_it(slow_sim: Running
 def test_sigterm_while_the_create_call_is_in_flight_leaves_no_domain(slow_sim: RunningSimulator) -> None:
     slow_sim.reset()
     process = start_verify(*server_args(slow_sim), env={"SMARTERMAIL_PASSWORD": SECRET})
-    wait_for(lambda: sysadmin_listing_seen(slow_sim), process)
-    time.sleep(LATENCY_MS / 1000 / 2)  # the canary's domain-put is now waiting on the server
+    wait_for(lambda: existence_probe_seen(slow_sim), process)
+    time.sleep(0.05)  # the canary's domain-put, sent right after the probe, is now waiting on the server
     assert not domain_put_seen(slow_sim)
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)

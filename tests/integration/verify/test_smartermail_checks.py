@@ -100,14 +100,16 @@ def test_all_checks_pass_over_http(sim: RunningSimulator) -> None:
     assert "REST API v1" in results["api"].summary
     assert results["version"].details["version"] == "100.0.9504"
     assert results["credentials"].details == {"username": "admin", "domain_count": 0}
-    assert results["canary"].details["steps_done"] == [
+    (run,) = results["canary"].details["runs"]
+    assert run["steps_done"] == [
         "create",
+        "impersonate",
+        "dkim",
         "read",
         "suspend",
-        "usage",
         "unsuspend",
-        "impersonate",
-        "delete",
+        "usage",
+        "terminate",
         "gone",
     ]
     assert domains_left(sim) == []
@@ -279,7 +281,7 @@ def test_canary_refused_by_the_edition_domain_limit(sim: RunningSimulator) -> No
     assert "DOMAIN_ADD_ERROR_LICENSE_LIMIT" in canary.summary
     assert "free edition allows only one domain" in canary.hint
     assert "--no-canary" in canary.hint
-    assert canary.details["steps_done"] == []
+    assert canary.details["runs"][0]["steps_done"] == []
     assert domains_left(sim) == []
 
 

@@ -3,10 +3,12 @@
 Stages: prerequisites → sandbox up (each WHMCS has run its cron once, as a live one has) → the
 collection's install playbook (which ends with its verify role) → a test order on the first host
 through its localAPI (AddOrder, AcceptOrder runs the module's Create against the simulator, the
-cron meters the usage, GenInvoices bills it) → the verify command over every host with --order (a
-test order per product placed through each WHMCS's localAPI, provisioned, checked and removed) → the service
-suspended, unsuspended and terminated through localAPI → report with the order's invoice, the
-billing preview and the service's states → sandbox down (unless --keep).
+cron meters the usage, GenInvoices bills it), and its page in the client area opened through
+single sign-on → the verify command over every host with --order (a test order per product placed
+through each WHMCS's localAPI, provisioned, checked and removed) → a second service suspended,
+unsuspended and terminated through localAPI → report with the order's invoice, the billing
+preview, the client area's address and login, and the second service's states → sandbox down
+(unless --keep, which leaves the client area up).
 A failed stage keeps the sandbox for inspection and says where it is.
 """
 
@@ -27,12 +29,19 @@ import click
 import yaml
 
 from smartermail_whmcs.demo.report import WhmcsHostReport, parse_recap, read_whmcs_host
-from smartermail_whmcs.demo.service_lifecycle import describe_lifecycle, run_lifecycle
+from smartermail_whmcs.demo.service_lifecycle import LifecycleStep, describe_lifecycle, run_lifecycle
 from smartermail_whmcs.errors import StageError
 from smartermail_whmcs.options import folder_option, number_option
+from smartermail_whmcs.sandbox.client_area import (
+    login_url,
+    module_page_problem,
+    open_page,
+    product_details_url,
+    sso_link,
+)
 from smartermail_whmcs.sandbox.lifecycle import UpOptions, bring_up, tear_down
-from smartermail_whmcs.sandbox.orders import describe_order, place_test_order
-from smartermail_whmcs.sandbox.state import SandboxState
+from smartermail_whmcs.sandbox.orders import PlacedOrder, describe_order, place_test_order
+from smartermail_whmcs.sandbox.state import SandboxState, load_running_state
 
 T = TypeVar("T")
 
@@ -42,6 +51,9 @@ SETUP_HINT = "or run `bash scripts/run.sh demo` from a clone, which installs the
 STAGES = 6
 DEMO_DOMAIN = "demo-customer.test"
 DEMO_USAGE_GB = 21.0
+# The service the lifecycle stage suspends, unsuspends and terminates (the test order stays Active:
+# its client-area page is the one the demo prints and keeps up with --keep).
+LIFECYCLE_DOMAIN = "demo-lifecycle.test"
 
 
 def missing_packages() -> list[str]:
@@ -139,6 +151,32 @@ def run_billing(whmcs_root: Path) -> str:
     return done.stdout
 
 
+def open_client_area(state: SandboxState, order: PlacedOrder) -> str:
+    """The test order's page through single sign-on (CreateSsoToken, then the link as a browser
+    follows it); its URL when the module's page renders, else a StageError naming what was seen."""
+    host = next(host for host in state.hosts if host.name == order.host)
+    page = open_page(sso_link(host, order.client_id, order.service_id))
+    problem = module_page_problem(page, order.domain)
+    if problem:
+        raise StageError(f"the client area does not show the module's page for {order.domain}: {problem}")
+    return page.url
+
+
+def describe_client_area(state: SandboxState, order: PlacedOrder) -> list[str]:
+    host = next(host for host in state.hosts if host.name == order.host)
+    lines = [
+        f"Client area ({host.name}): {product_details_url(host, order.service_id)}",
+        "  opened through single sign-on (CreateSsoToken): the module's dashboard for "
+        f"{order.domain} renders",
+    ]
+    if host.test_client is not None:
+        lines.append(
+            f"  log in at {login_url(host)} as {host.test_client.email}, password "
+            f"{host.test_client.password} (kept in {state.directory}/sandbox.json)"
+        )
+    return lines
+
+
 def print_report(
     state: SandboxState, hosts: list[WhmcsHostReport], recap: dict[str, dict[str, int]], verify_table: str
 ) -> None:
@@ -157,11 +195,22 @@ def print_report(
     click.echo(verify_table.rstrip())
 
 
+def _order_and_open(state: SandboxState, host: str) -> PlacedOrder:
+    order = place_test_order(state, host, DEMO_DOMAIN, DEMO_USAGE_GB)
+    open_client_area(load_running_state(Path(state.directory)), order)
+    return order
+
+
+def _lifecycle(state: SandboxState, host: str) -> tuple[PlacedOrder, list[LifecycleStep]]:
+    order = place_test_order(state, host, LIFECYCLE_DOMAIN, 0.0)
+    return order, run_lifecycle(state, order)
+
+
 @click.command("demo")
 @number_option("--hosts", kind=click.IntRange(1, 16), default=2, help="Sandbox WHMCS hosts.")
 @folder_option("--dir", "directory", help="Sandbox directory.")
 @click.option("--tls/--no-tls", default=False, show_default=True, help="Serve the simulator over HTTPS.")
-@click.option("--keep", is_flag=True, help="Leave the sandbox running afterwards.")
+@click.option("--keep", is_flag=True, help="Leave the sandbox running afterwards (its client area stays up).")
 def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> None:
     """Install the module on a sandbox of WHMCS hosts and verify it against a SmarterMail simulator."""
     missing = missing_packages()
@@ -181,15 +230,18 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
         host_reports = [read_whmcs_host(host.name, Path(host.whmcs_root)) for host in state.hosts]
         first = state.hosts[0]
         order = Stage(
-            3, f"test order on {first.name} through localAPI: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used"
-        ).run(lambda: place_test_order(state, first.name, DEMO_DOMAIN, DEMO_USAGE_GB))
+            3,
+            f"test order on {first.name} through localAPI: {DEMO_DOMAIN}, {DEMO_USAGE_GB:g} GB used; "
+            "its client-area page",
+        ).run(lambda: _order_and_open(state, first.name))
+        state = load_running_state(directory)  # the order recorded the test client's login
         billing = run_billing(Path(first.whmcs_root))
         verify_table = Stage(
             4, "smartermail-whmcs verify --order (every host: canary domain, test order per product)"
         ).run(lambda: run_verify(write_verify_config(state, directory)))
-        lifecycle = Stage(
-            5, f"ModuleSuspend, ModuleUnsuspend, ModuleTerminate of service {order.service_id}"
-        ).run(lambda: run_lifecycle(state, order))
+        lifecycle_order, lifecycle = Stage(
+            5, f"a second service ({LIFECYCLE_DOMAIN}): ModuleSuspend, ModuleUnsuspend, ModuleTerminate"
+        ).run(lambda: _lifecycle(state, first.name))
         print_report(state, host_reports, recap, verify_table)
         click.echo("")
         click.echo("Test order (sandbox order: AddOrder, AcceptOrder, cron usage tasks, GenInvoices):")
@@ -199,7 +251,10 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
         click.echo(f"Billing preview ({first.name}, smartermail-whmcs billing --whmcs-root):")
         click.echo(billing.rstrip())
         click.echo("")
-        for line in describe_lifecycle(order, lifecycle):
+        for line in describe_client_area(state, order):
+            click.echo(line)
+        click.echo("")
+        for line in describe_lifecycle(lifecycle_order, lifecycle):
             click.echo(line)
     except StageError as error:
         raise StageError(
@@ -208,7 +263,9 @@ def demo_command(hosts: int, directory: Path | None, tls: bool, keep: bool) -> N
         ) from error
     if keep:
         click.echo(
-            f"\nsandbox kept: {directory} (stop it with: smartermail-whmcs sandbox down --dir {directory})"
+            f"\nsandbox kept: {directory}; the client area stays up at "
+            f"{product_details_url(state.hosts[0], order.service_id)} "
+            f"(stop it with: smartermail-whmcs sandbox down --dir {directory})"
         )
         return
     Stage(6, "sandbox down").run(lambda: tear_down(directory))

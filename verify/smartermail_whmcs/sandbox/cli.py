@@ -146,6 +146,8 @@ def _print_summary(state: SandboxState) -> None:
     click.echo(f"sandbox up in {directory} (WHMCS {state.whmcs_version})")
     for host in state.hosts:
         click.echo(f"  {host.name}: {host.whmcs_root} (database {host.database.name})")
+        if host.client_area_url:
+            click.echo(f"    client area: {host.client_area_url}clientarea.php")
     click.echo(
         f"  MariaDB:   127.0.0.1:{state.mariadb.port}, socket {state.mariadb.socket} "
         f"(pid {state.mariadb.pid})"
@@ -155,6 +157,8 @@ def _print_summary(state: SandboxState) -> None:
         f"  simulator: {state.simulator.url} (pid {state.simulator.pid}, "
         f"sysadmin {state.simulator.sysadmin.username}{tls})"
     )
+    if state.web:
+        click.echo(f"  web:       {state.web.url} (pid {state.web.pid}, log {state.web.log_file})")
     click.echo(f"  inventory: {state.inventory}")
     click.echo(f"  state:     {state_path(directory)} (passwords and keys, mode 0600)")
     click.echo(f"stop it with: smartermail-whmcs sandbox down --dir {directory}")

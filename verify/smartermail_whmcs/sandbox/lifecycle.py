@@ -22,7 +22,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.cronta
 
 from smartermail_whmcs.errors import ConfigError, StageError
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR, build_inventory, write_inventory
-from smartermail_whmcs.sandbox.mariadb import DEFAULT_WHMCS_VERSION, MariaDBError, MariaDBServer
+from smartermail_whmcs.sandbox.mariadb import (
+    DEFAULT_SYSTEM_URL,
+    DEFAULT_WHMCS_VERSION,
+    MariaDBError,
+    MariaDBServer,
+)
 from smartermail_whmcs.sandbox.processes import (
     SIMULATOR_MARKERS,
     cmdline,
@@ -40,14 +45,16 @@ from smartermail_whmcs.sandbox.state import (
     SandboxState,
     SimulatorRecord,
     SysadminRecord,
+    WebRecord,
     load_state,
     save_state,
     state_path,
 )
 from smartermail_whmcs.sandbox.tree import HostTreeSpec, build_host_tree, run_cron, short_version
+from smartermail_whmcs.sandbox.web import WEB_MARKERS, host_url, start_web_server, stop_web_server
 
 MAX_HOSTS = 64
-GENERATED_DIRS = ("hosts", "mariadb", "simulator")
+GENERATED_DIRS = ("hosts", "mariadb", "simulator", "web")
 GENERATED_FILES = ("inventory.yml",)
 SYSADMIN_USER = "admin"
 CC_HASH_LENGTH = 64
@@ -87,6 +94,8 @@ def _running_pids(state: SandboxState) -> list[str]:
         running.append(f"simulator pid {state.simulator.pid}")
     if state.mariadb and pid_alive(state.mariadb.pid):
         running.append(f"MariaDB pid {state.mariadb.pid}")
+    if state.web and pid_alive(state.web.pid):
+        running.append(f"web server pid {state.web.pid}")
     return running
 
 
@@ -171,6 +180,13 @@ def bring_up(options: UpOptions) -> SandboxState:
         save_state(state)
         _check_simulator_answers(state.simulator)
 
+        # The client area of every host (its SystemURL), served before the hosts exist: each
+        # host's database is created with its own URL.
+        (directory / "hosts").mkdir(exist_ok=True)
+        web = start_web_server(directory / "web", directory / "hosts", ca_file=state.simulator.ca_file)
+        state.web = WebRecord(url=web.url, port=web.port, pid=web.pid, log_file=str(web.log_file))
+        save_state(state)
+
         for index in range(1, options.hosts + 1):
             state.hosts.append(_make_host(directory, index, mariadb, state))
             save_state(state)
@@ -203,14 +219,20 @@ def _make_host(directory: Path, index: int, mariadb: MariaDBServer, state: Sandb
         user=name,
         password=random_password(),
     )
+    client_area_url = host_url(state.web.url, name) if state.web else ""
     mariadb.create_whmcs_database(
-        database.name, database.user, database.password, version=state.whmcs_version
+        database.name,
+        database.user,
+        database.password,
+        version=state.whmcs_version,
+        system_url=client_area_url or DEFAULT_SYSTEM_URL,
     )
     host = HostRecord(
         name=name,
         whmcs_root=str(directory / "hosts" / name),
         database=database,
         cc_encryption_hash=random_alphanumeric(CC_HASH_LENGTH),
+        client_area_url=client_area_url,
     )
     build_host_tree(
         HostTreeSpec(
@@ -235,6 +257,9 @@ def _abort(directory: Path, state: SandboxState, mariadb: MariaDBServer) -> None
     if state.simulator:
         with contextlib.suppress(Exception):
             stop_process(state.simulator.pid, what="simulator", markers=SIMULATOR_MARKERS)
+    if state.web:
+        with contextlib.suppress(Exception):
+            stop_web_server(state.web.pid)
     with contextlib.suppress(Exception):
         mariadb.stop()
     _remove_socket_dir(mariadb)
@@ -260,6 +285,18 @@ def _stop_simulator(state: SandboxState) -> str:
     if not wait_until(lambda: not port_open("127.0.0.1", simulator.port), 5.0):
         raise StageError(f"port {simulator.port} still accepts connections after the simulator stopped")
     return f"simulator (pid {simulator.pid}): {'stopped' if stopped else 'was not running'}"
+
+
+def _stop_web(state: SandboxState) -> str:
+    web = state.web
+    if web is None:
+        return "web server: never started"
+    stopped = stop_web_server(web.pid)
+    if pid_alive(web.pid) and all(marker in cmdline(web.pid) for marker in WEB_MARKERS):
+        raise StageError(f"the web server (pid {web.pid}) is still running")
+    if not wait_until(lambda: not port_open("127.0.0.1", web.port), 5.0):
+        raise StageError(f"port {web.port} still accepts connections after the web server stopped")
+    return f"web server (pid {web.pid}): {'stopped' if stopped else 'was not running'}"
 
 
 def _stop_mariadb(directory: Path, state: SandboxState) -> str:
@@ -322,7 +359,7 @@ def tear_down(directory: Path, keep_files: bool = False) -> list[str]:
     if state.status == "down":
         return [f"the sandbox in {directory} is already down"]
 
-    report = [_stop_simulator(state), _stop_mariadb(directory, state)]
+    report = [_stop_web(state), _stop_simulator(state), _stop_mariadb(directory, state)]
     removed_cron = remove_sandbox_crontab_lines(directory)
     if removed_cron:
         report.append(f"crontab: removed {removed_cron} line(s) running cron.php in the sandbox")

@@ -2,7 +2,8 @@
 
 Every WHMCS step goes through the host's own localAPI and cron (real php, the module's own code):
 
-1. AddClient: a test client (reused when an earlier order made it);
+1. AddClient: a test client (reused when an earlier order made it); its client-area login (e-mail
+   and a random password) is recorded in DIR/sandbox.json for the demo and the client-area tests;
 2. AddOrder: the installed module's product for the domain, Mail In Payment, monthly. ``noinvoice``:
    the invoice is generated in step 6, after the usage is metered, so that it shows what the
    module bills for that usage (a checkout's invoice is made before any usage exists);
@@ -39,7 +40,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.databa
 
 from smartermail_whmcs.errors import ConfigError, StageError
 from smartermail_whmcs.sandbox.local_api import LocalApiError, call_local_api
-from smartermail_whmcs.sandbox.state import HostRecord, SandboxState
+from smartermail_whmcs.sandbox.state import HostRecord, SandboxState, TestClientRecord, save_state
 from smartermail_whmcs.sandbox.tree import run_cron
 
 BYTES_PER_GB = 1024**3
@@ -132,11 +133,15 @@ def _read_catalogue(root: Path, host: str) -> HostCatalogue:
     return HostCatalogue(int(product["id"]), None if client is None else int(client["id"]))
 
 
-def _add_test_client(root: Path) -> int:
-    # A login password the sandbox never needs again: random, never shown.
+def _add_test_client(state: SandboxState, host: HostRecord) -> int:
+    """AddClient for the test client; its client-area login is kept in sandbox.json (mode 0600)."""
     password = secrets.token_urlsafe(18)
+    root = Path(host.whmcs_root)
     added = call_local_api(root, "AddClient", {**TEST_CLIENT, "password2": password, "noemail": True})
-    return int(added["clientid"])
+    client_id = int(added["clientid"])
+    host.test_client = TestClientRecord(client_id=client_id, email=TEST_CLIENT["email"], password=password)
+    save_state(state)
+    return client_id
 
 
 def _first_id(value: Any) -> int:
@@ -221,7 +226,7 @@ def place_test_order(state: SandboxState, host_name: str, domain: str, usage_gb:
     host = find_host(state, host_name)
     root = Path(host.whmcs_root)
     catalogue = _read_catalogue(root, host_name)
-    client_id = catalogue.client_id or _add_test_client(root)
+    client_id = catalogue.client_id or _add_test_client(state, host)
     ordered = call_local_api(
         root,
         "AddOrder",

@@ -32,6 +32,16 @@ class DatabaseRecord:
     password: str
 
 
+@repr_showing("email")
+@dataclass
+class TestClientRecord:
+    """The client ``sandbox order`` places its orders for: its client-area login."""
+
+    client_id: int
+    email: str
+    password: str
+
+
 @repr_showing("name", "whmcs_root")
 @dataclass
 class HostRecord:
@@ -39,6 +49,8 @@ class HostRecord:
     whmcs_root: str
     database: DatabaseRecord
     cc_encryption_hash: str
+    client_area_url: str = ""  # WHMCS's SystemURL: where the web server serves this host
+    test_client: TestClientRecord | None = None
 
 
 @repr_showing("username")
@@ -60,6 +72,16 @@ class SimulatorRecord:
 
 
 @dataclass
+class WebRecord:
+    """The PHP web server serving every host's client area (sandbox/web.py)."""
+
+    url: str
+    port: int
+    pid: int
+    log_file: str
+
+
+@dataclass
 class MariaDBRecord:
     pid: int
     port: int
@@ -75,6 +97,7 @@ class SandboxState:
     hosts: list[HostRecord] = field(default_factory=list)
     simulator: SimulatorRecord | None = None
     mariadb: MariaDBRecord | None = None
+    web: WebRecord | None = None
     inventory: str = ""
     format: int = STATE_FORMAT
 
@@ -89,6 +112,8 @@ class SandboxState:
                 whmcs_root=host["whmcs_root"],
                 database=DatabaseRecord(**host["database"]),
                 cc_encryption_hash=host["cc_encryption_hash"],
+                client_area_url=host.get("client_area_url", ""),
+                test_client=TestClientRecord(**host["test_client"]) if host.get("test_client") else None,
             )
             for host in data.get("hosts", [])
         ]
@@ -98,6 +123,7 @@ class SandboxState:
             raw["sysadmin"] = SysadminRecord(**raw["sysadmin"])
             simulator = SimulatorRecord(**raw)
         mariadb = MariaDBRecord(**data["mariadb"]) if data.get("mariadb") else None
+        web = WebRecord(**data["web"]) if data.get("web") else None
         return cls(
             directory=data["directory"],
             status=data.get("status", "up"),
@@ -105,6 +131,7 @@ class SandboxState:
             hosts=hosts,
             simulator=simulator,
             mariadb=mariadb,
+            web=web,
             inventory=data.get("inventory", ""),
             format=data.get("format", STATE_FORMAT),
         )

@@ -10,7 +10,11 @@ Layout (what the install playbook and the verify checks look at in a real WHMCS 
                              WHMCS\ classes: Database/Capsule.php (Illuminate's Capsule, with the
                              "Version:" header), Config, UsageBilling, the stand-in's own Sandbox\
     crons/cron.php           the cron stand-in; crons/config.php.new as WHMCS ships it
-    sandbox/                 localapi.php and admin.php: command-line entries for tests and CI
+    sandbox/                 localapi.php and admin.php: command-line entries for tests and CI;
+                             sessions/ holds the client area's PHP sessions
+    clientarea.php, index.php, logout.php, oauth/singlesignon.php
+                             the client area (served by the sandbox's web server, sandbox/web.py)
+    templates/sandbox/       the client area's small theme (Smarty 3.1 templates); lang/english.php
     modules/servers/         empty: installing the module is the install playbook's job
     templates_c/             $templates_compiledir
 """
@@ -124,6 +128,8 @@ def build_host_tree(spec: HostTreeSpec) -> Path:
     )
     (root / "modules" / "servers").mkdir(parents=True)
     (root / "templates_c").mkdir()
+    # The client area's PHP sessions: inside the tree, never served (web_router.php refuses sandbox/).
+    (root / "sandbox" / "sessions").mkdir(mode=0o700)
     return root
 
 

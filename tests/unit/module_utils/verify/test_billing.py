@@ -1,4 +1,4 @@
-"""The module's storage billing: max(1, ceil(usage GB / tranche GB)) x price, 1 GB = 1024 MB."""
+"""The module's storage formula for given figures: max(1, ceil(usage GB / tranche GB)) x price."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.billi
     billed_amount,
     decimal_input,
     formula_line,
-    mb_to_gb,
     money,
     preview,
     stored_tranche_gb,
@@ -48,14 +47,6 @@ def test_the_documented_example() -> None:
     assert formula_line(bill) == "3 \u00d7 6.00 = 18.00"
 
 
-def test_megabytes_become_gigabytes_by_1024() -> None:
-    assert mb_to_gb(21504) == Decimal(21)
-    assert mb_to_gb(10240) == Decimal(10)
-    assert tranche_count(mb_to_gb(10240), 10) == 1
-    assert tranche_count(mb_to_gb(10241), 10) == 2  # one MB over the tranche starts the next one
-    assert mb_to_gb(None) == 0
-
-
 def test_money_rounds_half_away_from_zero_like_php() -> None:
     assert money(Decimal("2.675")) == Decimal("2.68")
     assert billed_amount(3, Decimal("15.375")) == Decimal("46.13")
@@ -70,10 +61,12 @@ def test_money_rounds_half_away_from_zero_like_php() -> None:
         ("", 10),
         (None, 10),
         ("0", 10),
+        ("0.0", 1),  # a non-empty string other than '0' is truthy: (int) '0.0' is 0, max(1, 0) is 1
         ("-3", 1),
         ("12.7", 12),
         (" 5", 5),
-        ("abc", 10),
+        ("abc", 1),  # truthy, and (int) 'abc' is 0
+        ("1e3", 1000),
     ],
 )
 def test_stored_option_1_is_read_like_the_module(stored: str | None, tranche_gb: int) -> None:

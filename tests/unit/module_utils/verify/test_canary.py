@@ -1,4 +1,4 @@
-"""The canary's pure parts: names and their timestamps, prefixes, admin credentials, paths, cleanup."""
+"""The canary's pure parts: names and their timestamps, prefixes, the hidden admin, paths, cleanup."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import threading
 
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary import (
+    ADMIN_PASSWORD_ALPHABET,
     ADMIN_PASSWORD_LENGTH,
+    DEFAULT_DOMAIN_PATH,
     CanaryConfigError,
     admin_password,
     admin_username,
@@ -67,28 +69,34 @@ def test_admin_username_is_ten_lowercase_letters() -> None:
     assert all(len(n) == 10 and set(n) <= set(string.ascii_lowercase) for n in names)
 
 
-def test_admin_password_is_strong() -> None:
-    for _ in range(50):
-        password = admin_password()
-        assert len(password) == ADMIN_PASSWORD_LENGTH == 24
-        assert any(c.isupper() for c in password)
-        assert any(c.islower() for c in password)
-        assert any(c.isdigit() for c in password)
-        assert any(not c.isalnum() for c in password)
+def test_admin_password_is_24_characters_of_the_module_alphabet() -> None:
+    """The module draws 24 characters from a-z A-Z 0-9 !@#$%^&*-_=+ and does not check them afterwards."""
+    assert sorted(ADMIN_PASSWORD_ALPHABET) == sorted(string.ascii_letters + string.digits + "!@#$%^&*-_=+")
+    passwords = [admin_password() for _ in range(200)]
+    assert all(len(p) == ADMIN_PASSWORD_LENGTH == 24 for p in passwords)
+    assert set("".join(passwords)) <= set(ADMIN_PASSWORD_ALPHABET)
+    assert len(set(passwords)) == 200
+    # Uniform over the alphabet: across 4800 characters every kind shows up (not a per-password rule).
+    joined = "".join(passwords)
+    assert any(c.isupper() for c in joined) and any(c.isdigit() for c in joined)
+    assert any(c in "!@#$%^&*-_=+" for c in joined)
 
 
 @pytest.mark.parametrize(
-    ("base", "expected"),
+    ("folder", "expected"),
     [
         ("C:\\SmarterMail\\Domains\\", "C:\\SmarterMail\\Domains\\x.test"),
         ("D:\\Mail", "D:\\Mail\\x.test"),
-        ("/var/lib/smartermail/Domains", "/var/lib/smartermail/Domains/x.test"),
-        ("/var/lib/smartermail/Domains/", "/var/lib/smartermail/Domains/x.test"),
-        ("", "C:\\SmarterMail\\Domains\\x.test"),
+        ("D:\\Mail\\\\", "D:\\Mail\\x.test"),  # every trailing backslash is cut
+        # Only backslashes are trimmed, so a Linux folder gets the module's backslash too.
+        ("/var/lib/smartermail/Domains/", "/var/lib/smartermail/Domains/\\x.test"),
+        ("/var/lib/smartermail/Domains", "/var/lib/smartermail/Domains\\x.test"),
+        ("", "\\x.test"),  # WHMCS passes an empty option as it is
+        (None, DEFAULT_DOMAIN_PATH + "x.test"),  # no option at all: the module's default
     ],
 )
-def test_domain_path_appends_the_name_like_the_module(base: str, expected: str) -> None:
-    assert domain_path(base, "x.test") == expected
+def test_domain_path_is_the_module_rule(folder: str | None, expected: str) -> None:
+    assert domain_path(folder, "x.test") == expected
 
 
 class _ListOnly:

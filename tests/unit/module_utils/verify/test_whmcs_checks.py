@@ -12,10 +12,13 @@ def test_registry_ids_dependencies_and_scope() -> None:
         "whmcs-version",
         "php-version",
         "module-files",
+        "hooks",
         "server",
         "product",
         "cron",
         "usage",
+        "php-curl",
+        "php-extensions",
     ]
     assert specs["server"].requires == ("whmcs-version", "credentials")
     assert specs["usage"].requires == ("server",)

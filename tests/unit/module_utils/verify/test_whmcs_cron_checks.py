@@ -1,4 +1,4 @@
-"""The cron and usage checks' pure parts: crontab lines that run this tree's cron, cron times, usage drift."""
+"""The cron check's pure parts: crontab lines that run this tree's cron, cron times, the crontab user."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.regis
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_cron_checks import (
     _broken_line_finding,
-    _differs,
     _run_findings,
     crontab_user,
     find_cron_lines,
@@ -103,21 +102,6 @@ def test_a_daily_run_not_reached_yet_only_warns() -> None:
         cron_times(last_daily_invocation=None, last_daily_invocation_age_seconds=None, last_daily_end=None)
     )
     assert failures == [] and "has not run yet" in warnings[0] and "09:00" in warnings[0]
-
-
-@pytest.mark.parametrize(
-    ("whmcs_mb", "live_mb", "differs"),
-    [
-        (21504, 21504.0, False),
-        (21504, 21503.4, False),
-        (100, 120.0, True),
-        (5000, 5049.0, False),
-        (5000, 5051.0, True),
-        (1, 1.9, False),
-    ],
-)
-def test_usage_differs_beyond_50_mb_or_10_percent(whmcs_mb: int, live_mb: float, differs: bool) -> None:
-    assert _differs(whmcs_mb, live_mb) is differs
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root reads another user's crontab")

@@ -1,12 +1,13 @@
 <?php
 /**
- * Boot of the sandbox's WHMCS stand-in, in the order WHMCS's init.php boots: contain DNS, class
+ * Boot of the sandbox's WHMCS stand-in, in the order WHMCS's init.php boots: contain the process
+ * (DNS answered locally; with TLS, the simulator's CA as PHP's default trust store), class
  * autoloading (Illuminate, WHMCS classes, modules' lib/ folders), global functions, the database
  * (Capsule), the settings ($CONFIG), then the hook files WHMCS would load.
  */
 
-require_once __DIR__ . '/dns.php';
-whmcs_sandbox_contain_dns();
+require_once __DIR__ . '/containment.php';
+whmcs_sandbox_contain();
 
 require_once 'Illuminate/Database/autoload.php'; // Debian's php-illuminate-database, on include_path
 
@@ -25,6 +26,7 @@ require_once ROOTDIR . '/includes/functions.php';
 require_once __DIR__ . '/logging.php';
 require_once __DIR__ . '/hooks.php';
 require_once __DIR__ . '/api.php';
+require_once __DIR__ . '/csrf.php';
 
 /**
  * Connect, load the settings and the detected module hook files. A database that cannot be

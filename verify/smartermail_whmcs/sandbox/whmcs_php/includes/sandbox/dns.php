@@ -4,8 +4,8 @@
  *
  * PHP's resolver functions are disabled in every PHP process the sandbox starts (php.ini
  * disable_functions; a CLI process started without it re-executes itself with it, see
- * whmcs_sandbox_contain_dns()). Since PHP 8.0 a disabled function can be declared again, so the
- * sandbox declares each one with a local answer: records listed in ROOTDIR/sandbox/dns.json
+ * whmcs_sandbox_contain() in containment.php). Since PHP 8.0 a disabled function can be declared
+ * again, so the sandbox declares each one with a local answer: records listed in ROOTDIR/sandbox/dns.json
  * ({"host": {"TXT": [{...dns_get_record row...}], "A": [...]}}), nothing otherwise.
  */
 
@@ -13,7 +13,6 @@ const WHMCS_SANDBOX_DNS_FUNCTIONS = [
     'dns_get_record', 'checkdnsrr', 'dns_check_record', 'getmxrr', 'dns_get_mx',
     'gethostbyname', 'gethostbynamel', 'gethostbyaddr',
 ];
-const WHMCS_SANDBOX_DNS_REEXEC = 'WHMCS_SANDBOX_DNS_CONTAINED';
 
 /** True when every resolver function is disabled in this process's ini settings. */
 function whmcs_sandbox_dns_disabled()
@@ -27,29 +26,6 @@ function whmcs_sandbox_disable_functions_value()
 {
     $current = array_filter(array_map('trim', explode(',', (string) ini_get('disable_functions'))));
     return implode(',', array_unique(array_merge($current, WHMCS_SANDBOX_DNS_FUNCTIONS)));
-}
-
-/**
- * Make sure this process cannot resolve names. A CLI process (cron.php, the localAPI entry, a
- * crontab line written by the install playbook) started without the setting re-executes itself
- * with the same command line plus -d disable_functions=...; anything else is refused.
- */
-function whmcs_sandbox_contain_dns()
-{
-    if (whmcs_sandbox_dns_disabled()) {
-        whmcs_sandbox_declare_local_resolver();
-        return;
-    }
-    $cmdline = PHP_SAPI === 'cli' ? @file_get_contents('/proc/self/cmdline') : false;
-    if ($cmdline === false || getenv(WHMCS_SANDBOX_DNS_REEXEC) === '1' || !function_exists('pcntl_exec')) {
-        throw new RuntimeException('The WHMCS sandbox runs PHP only with its DNS functions disabled ('
-            . implode(', ', WHMCS_SANDBOX_DNS_FUNCTIONS) . '); start php with -d disable_functions=...');
-    }
-    $argv = explode("\0", rtrim($cmdline, "\0"));
-    array_shift($argv); // the php binary itself
-    putenv(WHMCS_SANDBOX_DNS_REEXEC . '=1');
-    pcntl_exec(PHP_BINARY, array_merge(['-d', 'disable_functions=' . whmcs_sandbox_disable_functions_value()], $argv));
-    throw new RuntimeException('could not re-execute php with its DNS functions disabled');
 }
 
 /** Records of the sandbox's local zone file for $host and $type ('A', 'TXT', ...). */

@@ -300,14 +300,29 @@ function smartermail_MetricProvider(array $params)
     return new \WHMCS\Module\Server\Smartermail\FixtureMetricsProvider($params);
 }
 
-/** A language string of the module (lang/<client language>.php, English when missing). */
-function smartermail_fixtureText($key, array $params)
+/** The module's strings in the client's language (lang/<language>.php, English when missing). */
+function smartermail_fixtureLanguage(array $params)
 {
     $language = strtolower((string) ($params['clientsdetails']['language'] ?? 'english'));
     $file = __DIR__ . '/lang/' . (preg_match('/^[a-z]+$/', $language) ? $language : 'english') . '.php';
     $_LANG = [];
     include is_file($file) ? $file : __DIR__ . '/lang/english.php';
-    return $_LANG[$key] ?? $key;
+    return $_LANG;
+}
+
+/** A language string of the module. */
+function smartermail_fixtureText($key, array $params)
+{
+    return smartermail_fixtureLanguage($params)[$key] ?? $key;
+}
+
+/**
+ * Add the module's strings to WHMCS's global $_LANG, which WHMCS hands to templates as {$LANG}
+ * when it renders them (after the module function returned): the templates read {$LANG.smartermail_*}.
+ */
+function smartermail_fixtureShareLanguage(array $params)
+{
+    $GLOBALS['_LANG'] = array_merge((array) ($GLOBALS['_LANG'] ?? []), smartermail_fixtureLanguage($params));
 }
 
 /**
@@ -371,6 +386,9 @@ const SMARTERMAIL_FIXTURE_ACTIONS = [
  */
 function smartermail_fixtureRun($function, array $params, $isPage)
 {
+    if ($isPage) {
+        smartermail_fixtureShareLanguage($params);
+    }
     $session = new SmarterMailFixtureSession(smartermail_fixtureClient($params), $params);
     $problem = $session->openDomainAdmin();
     if ($problem === '') {
@@ -396,14 +414,27 @@ function smartermail_ClientAreaCustomButtonArray()
     return ['Add a mailbox' => 'adduserpage'];
 }
 
+/**
+ * A page called as a custom function (modop=custom&a=<page>, the "Add a mailbox" button): WHMCS
+ * renders a custom function's `templatefile` as the whole page, with its `vars` (it ignores the
+ * tabOverview* keys there), so the page's template is handed over under that key.
+ */
+function smartermail_fixtureCustomPage(array $page)
+{
+    if (!isset($page['tabOverviewReplacementTemplate'])) {
+        return $page;
+    }
+    return ['templatefile' => $page['tabOverviewReplacementTemplate'], 'vars' => $page['templateVariables'] ?? []];
+}
+
 function smartermail_adduserpage(array $params)
 {
-    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES['adduserpage'], $params, true);
+    return smartermail_fixtureCustomPage(smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES['adduserpage'], $params, true));
 }
 
 function smartermail_edituserpage(array $params)
 {
-    return smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES['edituserpage'], $params, true);
+    return smartermail_fixtureCustomPage(smartermail_fixtureRun(SMARTERMAIL_FIXTURE_PAGES['edituserpage'], $params, true));
 }
 
 function smartermail_createuser(array $params)

@@ -108,10 +108,8 @@ class SmarterMailFixtureApiClient
         curl_setopt($curl, CURLOPT_TIMEOUT, self::TOTAL_TIMEOUT_SECONDS);
         curl_setopt($curl, CURLOPT_SSL_VERIFYPEER, true);
         curl_setopt($curl, CURLOPT_SSL_VERIFYHOST, 2);
-        // The sandbox's init.php names its throwaway CA; a real WHMCS host uses the system store.
-        if (defined('WHMCS_SANDBOX_CA_FILE') && WHMCS_SANDBOX_CA_FILE !== '') {
-            curl_setopt($curl, CURLOPT_CAINFO, WHMCS_SANDBOX_CA_FILE);
-        }
+        // No CA of its own: curl trusts what the host's PHP trusts (openssl.cafile / curl.cainfo,
+        // else the system store), as the real module does; a TLS sandbox's PHP trusts its CA.
         if ($method === 'POST') {
             curl_setopt($curl, CURLOPT_POST, true);
             // null: a truly empty body with Content-Length: 0 (the module's domain-alias-put).

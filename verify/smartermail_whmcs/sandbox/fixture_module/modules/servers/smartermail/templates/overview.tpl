@@ -7,6 +7,7 @@
     {else}
         <p>{$LANG.smartermail_disk_usage}: {$usageMb} {$LANG.smartermail_megabytes} ({$tiers} &times; {$gbPerTier} GB)</p>
         <h4>{$LANG.smartermail_mailboxes}</h4>
+        <p><a class="smartermail-add-mailbox" href="clientarea.php?action=productdetails&amp;id={$serviceid}&amp;customAction=adduserpage">{$LANG.smartermail_add_mailbox}</a></p>
         <ul class="smartermail-mailboxes">
             {foreach $users as $user}
                 <li>{$user.email|escape}{if $user.eas} EAS{/if}{if $user.mapi} MAPI{/if}

@@ -34,6 +34,7 @@ class LocalApi
         'createinvoice' => Action\CreateInvoice::class,
         'geninvoices' => Action\GenInvoices::class,
         'getinvoice' => Action\GetInvoice::class,
+        'createssotoken' => Action\CreateSsoToken::class,
     ];
 
     public static function call($command, array $values, $adminUser = '')

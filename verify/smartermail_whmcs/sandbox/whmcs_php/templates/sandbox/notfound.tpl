@@ -1,0 +1,2 @@
+{* An unknown route of index.php. *}
+<p>{$LANG.pagenotfound}</p>
