@@ -194,7 +194,7 @@ def test_order_per_product_passes_and_leaves_nothing(box: SandboxInfo, tmp_path:
     order = checks["order"]
     assert order["status"] == "pass", order
     # The usage check ran before the test services existed (order waits for it).
-    assert checks["usage"]["summary"].startswith("no active services yet"), checks["usage"]
+    assert checks["usage"]["summary"].startswith("no active services on"), checks["usage"]
     orders = order["details"]["orders"]
     assert [entry["product"] for entry in orders] == ["Email Hosting", "Email Pro"]
     assert order["details"]["php_user"] == getpass.getuser()
