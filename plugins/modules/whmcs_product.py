@@ -377,8 +377,10 @@ class WhmcsProductModule(WhmcsWriteModule):
         expected_groups = tuple(self.params["expected_server_groups"]) if self.check_mode else ()
         return plan_product(cursor, self.request, expected_groups)
 
-    def report(self, run):
-        plan, hooks = run.products, run.hooks
+    def report(self, plan):
+        # ``plan`` is the whole run: the product plan(s) and the ModuleHooks plan.
+        products, hooks = plan.products, plan.hooks
+        plan = products
         if isinstance(plan, PlanBatch):
             before = {"%s / %s" % (p.group, p.name): p.before for p in plan.plans if p.delete}
             after = {}
@@ -394,16 +396,16 @@ class WhmcsProductModule(WhmcsWriteModule):
         result.update(module_hooks=hooks.report(), diff=dict(before=before, after=after))
         return result
 
-    def apply(self, cursor, run):
-        plan = run.products
+    def apply(self, cursor, plan):
+        products = plan.products
         written = {}
-        if isinstance(plan, PlanBatch):
-            for removal in plan.plans:
+        if isinstance(products, PlanBatch):
+            for removal in products.plans:
                 apply_plan(cursor, removal)
-        elif plan.changed:
-            product_id, group_id = apply_plan(cursor, plan)
+        elif products.changed:
+            product_id, group_id = apply_plan(cursor, products)
             written = dict(product_id=product_id, group_id=group_id)
-        apply_hooks_plan(cursor, run.hooks)
+        apply_hooks_plan(cursor, plan.hooks)
         return written
 
 

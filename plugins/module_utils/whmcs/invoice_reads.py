@@ -97,7 +97,7 @@ def invoice_custom_fields(connection: Any, service: Dict[str, Any]) -> List[Sequ
     for row in rows:
         value = "" if row["value"] is None else str(row["value"])
         if value != "":
-            fields[str(row["fieldname"] or "").split("|")[0].strip()] = value
+            fields[str(row["fieldname"] or "").split("|", 1)[0].strip()] = value
     return list(fields.items())
 
 

@@ -145,7 +145,7 @@ def test_a_user_without_write_rights_is_refused_before_the_module_files_and_the_
     account = f"'{LIMITED_USER}'@'127.0.0.1'"
     assert f"the WHMCS database user {account} lacks rights the install needs" in refused.output
     assert "INSERT, UPDATE, DELETE on tblservers (server step)" in refused.output
-    assert "INSERT, UPDATE on tblconfiguration (setting step)" in refused.output
+    assert "INSERT, UPDATE on tblconfiguration (product and setting step)" in refused.output
     assert f"GRANT INSERT, UPDATE, DELETE ON `{limited_user}`.`tblservers` TO {account};" in refused.output
     assert "Nothing was changed" in refused.output and "Traceback" not in refused.output
     assert host_snapshot(box, HOST) == before and module_tree(root) == files_before

@@ -100,8 +100,8 @@ def test_whmcs_root_lists_each_active_service_with_its_bill(box: SandboxInfo) ->
     assert row.split()[-8:] == ["21504", "21.00", "10", "3", "6.00", "18.00", "0.00", "18.00"], table.stdout
     assert "1 active service(s); total 18.00" in table.stdout
     assert "* tblhosting.diskusage: the UsageUpdate figure, informational" in table.stdout
-    # Installed without the detection step: the table says WHMCS would not run the hook at all.
-    assert "note: WHMCS does not load the module's hooks.php" in table.stdout
+    # The product role recorded the module's hooks.php, so no note says WHMCS would skip the hook.
+    assert "note: WHMCS does not load the module's hooks.php" not in table.stdout
     done = billing("--whmcs-root", root, "--format", "json", "--product", "Email Hosting")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)

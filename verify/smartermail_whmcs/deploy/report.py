@@ -8,6 +8,8 @@ from typing import Any
 NAMES_SHOWN = 6  # longer path lists end with "+N more"
 ROLE_PREFIX_SEPARATOR = " : "
 ABSENT_STATES: tuple[Any, ...] = ({}, None, "", {"state": "absent"})
+# whmcs_product's diff carries the ModuleHooks setting beside the product's own fields.
+HOOKS_KEY = "module_hooks"
 
 
 @dataclass
@@ -72,16 +74,31 @@ def _changed_keys(before: Any, after: Any, prefix: str = "") -> list[str]:
     return keys
 
 
+def _split_hooks(state: Any) -> tuple[Any, Any]:
+    """(the product's own part of a diff side, its ModuleHooks value): the setting rides along."""
+    if not isinstance(state, dict) or HOOKS_KEY not in state:
+        return state, None
+    rest = {key: value for key, value in state.items() if key != HOOKS_KEY}
+    return rest, state[HOOKS_KEY]
+
+
 def _product(event: dict[str, Any]) -> str:
     diff = event.get("diff") or {}
-    before, after = diff.get("before"), diff.get("after")
+    before, hooks_before = _split_hooks(diff.get("before"))
+    after, hooks_after = _split_hooks(diff.get("after"))
     label = event.get("item") or ""
+    hooks = (
+        f"; ModuleHooks '{hooks_before or ''}' -> '{hooks_after or ''}'"
+        if hooks_before != hooks_after
+        else ""
+    )
     if before in ABSENT_STATES:
-        return f"product {label}: create"
+        return f"product {label}: create{hooks}"
     if after in ABSENT_STATES:
-        return f"product {label}: remove"
+        return f"product {label}: remove{hooks}"
     keys = _changed_keys(before, after)
-    return f"product {label}: update ({', '.join(keys)})" if keys else f"product {label}: update"
+    change = f"update ({', '.join(keys)})" if keys else "update"
+    return f"product {label}: {change}{hooks}"
 
 
 def _cron(event: dict[str, Any]) -> str:
