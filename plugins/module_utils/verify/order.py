@@ -31,6 +31,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailError,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.canary import canary_name
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.client_area_page import (
+    ClientAreaPage,
+    fetch_page,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.order_report import (
     dry_run_outcome,
@@ -162,6 +166,13 @@ def _leftovers(
     return found
 
 
+def _system_url(context: TargetContext) -> str:
+    """WHMCS's SystemURL setting (the base of the links CreateSsoToken builds)."""
+    with whmcs_db(context) as connection:
+        rows = query(connection, "SELECT value FROM tblconfiguration WHERE setting = 'SystemURL'")
+    return str(rows[0]["value"] or "") if rows else ""
+
+
 def _hidden_admin_login(context: TargetContext) -> Any:
     settings = context.settings
 
@@ -205,6 +216,10 @@ def _environment(
     def call(action: str, params: Dict[str, Any]) -> LocalApiAnswer:
         return run_local_api(php, root, user, action, params, timeout, secrets)
 
+    def open_page(url: str) -> ClientAreaPage:
+        # The page runs the module's ClientArea (SmarterMail calls): the localAPI call's bound.
+        return fetch_page(url, timeout, float(setting(context, "connect_timeout", 10.0)))
+
     return OrderEnvironment(
         whmcs_root=root,
         php_binary=php,
@@ -218,6 +233,8 @@ def _environment(
         server_id=int(server["id"]),
         payment_method=payment,
         cancelled=context.cancelled,
+        open_page=open_page,
+        system_url=lambda: _system_url(context),
     )
 
 

@@ -14,6 +14,9 @@ __metaclass__ = type
 from typing import Any, Dict, List, Sequence
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import Outcome
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.order_client_area import (
+    STEP_CLIENT_AREA,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.order_run import (
     PAYMENT_CYCLE,
     TEST_CLIENT,
@@ -34,9 +37,10 @@ def _server_label(server: Dict[str, Any]) -> str:
 
 
 def _passed_text(record: ProductOrder) -> str:
+    client_area = ", its client-area page renders" if STEP_CLIENT_AREA in record.steps_done else ""
     return (
-        "%s: %s ordered and accepted, the module's Create made the domain with hidden admin %r (logs in), "
-        "ModuleTerminate removed it" % (record.product.label, record.domain, record.username)
+        "%s: %s ordered and accepted, the module's Create made the domain with hidden admin %r (logs in)%s, "
+        "ModuleTerminate removed it" % (record.product.label, record.domain, record.username, client_area)
     )
 
 
@@ -130,6 +134,8 @@ def dry_run_outcome(
             % _server_label(server),
             "check on SmarterMail: the domain exists, its hidden admin (tblhosting.username@domain) logs in "
             "with the decrypted tblhosting.password",
+            "CreateSsoToken for the service's page (clientarea:product_details), its link opened from this host "
+            "as a browser does: the module's page renders with the domain, no error page, no PHP error text",
             "ModuleTerminate: the module's Terminate deletes the domain",
             "PendingOrder, CancelOrder, DeleteOrder, DeleteClient: order, service, invoices and client removed",
         ]

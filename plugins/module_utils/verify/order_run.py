@@ -12,7 +12,8 @@ SmarterMail is read with the target's system administrator. Steps (ids in detail
   service-active  the service is Active with a username and password (the module's hidden admin)
   domain          SmarterMail has the domain, and its primary admin is that username
   hidden-admin    <username>@<domain> logs in with the decrypted tblhosting.password
-  (SERVICE_PROBES, e.g. the client area: see below)
+  client-area     CreateSsoToken for the service's page, its redirect_url opened as a browser
+                  does: the module's page renders (order_client_area.py, one of SERVICE_PROBES)
   terminate       ModuleTerminate: the module's Terminate
   domain-gone     SmarterMail no longer has the domain
 
@@ -36,6 +37,11 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailAuthError,
     SmarterMailError,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.order_client_area import (
+    STEP_CLIENT_AREA,
+    probe_client_area,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.order_step import StepFailed
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.local_api_script import (
     LocalApiAnswer,
     LocalApiPhpError,
@@ -44,6 +50,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.local_
 if TYPE_CHECKING:  # passed in; importing it here would load the HTTP stack for nothing
     from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.client import (
         SmarterMailClient,
+    )
+    from ansible_collections.astral360.smartermail.plugins.module_utils.verify.client_area_page import (
+        ClientAreaPage,
     )
 
 TEST_EMAIL_DOMAIN = "example.invalid"  # RFC 2606: can never receive mail
@@ -80,16 +89,6 @@ CREATE_HINT = (
 )
 
 
-class StepFailed(Exception):
-    """A step of the order failed: ``summary`` says what and ``hint`` what to do."""
-
-    def __init__(self, step: str, summary: str, hint: str = "") -> None:
-        super(StepFailed, self).__init__(summary)
-        self.step = step
-        self.summary = summary
-        self.hint = hint
-
-
 class OrderCancelled(Exception):
     """The run was cancelled (Ctrl-C / SIGTERM) before ``step``."""
 
@@ -114,6 +113,10 @@ class OrderEnvironment:
     server_id: int
     payment_method: str
     cancelled: threading.Event
+    # The client area (order_client_area.py): GET a URL as a browser does (redirects, cookies);
+    # raises ClientAreaUnreachable. And WHMCS's SystemURL setting, read from its database.
+    open_page: Callable[[str], "ClientAreaPage"]
+    system_url: Callable[[], str]
 
 
 @dataclass(frozen=True)
@@ -129,10 +132,9 @@ class ProductToOrder:
 
 # Extension point: checks of a provisioned service that run after the hidden admin logged in and
 # before ModuleTerminate, as (step id, probe). A probe gets the run and the service's tblhosting
-# row and raises StepFailed. The client-area issue adds ("client-area", <render the service's
-# client area through WHMCS>) here.
+# row and raises StepFailed. order_client_area.py adds ("client-area", <the service's page renders>).
 ServiceProbe = Callable[["OrderRun", Dict[str, Any]], None]
-SERVICE_PROBES: List[Tuple[str, ServiceProbe]] = []
+SERVICE_PROBES: List[Tuple[str, ServiceProbe]] = [(STEP_CLIENT_AREA, probe_client_area)]
 
 
 @dataclass
@@ -391,7 +393,15 @@ class OrderRun:
     def _call(
         self, step: str, action: str, params: Dict[str, Any], failure: str = "", hint: str = ""
     ) -> Dict[str, Any]:
-        """One localAPI call of a step: its answer, or StepFailed with WHMCS's message."""
+        """One localAPI call that is a whole step: its answer (the step done), or StepFailed."""
+        answer = self.api(step, action, params, failure, hint)
+        self._done(step)
+        return answer
+
+    def api(
+        self, step: str, action: str, params: Dict[str, Any], failure: str = "", hint: str = ""
+    ) -> Dict[str, Any]:
+        """One localAPI call within ``step`` (a probe's too): its answer, or StepFailed with WHMCS's message."""
         try:
             answer = self._answer(action, params)
         except LocalApiPhpError as error:
@@ -403,7 +413,6 @@ class OrderRun:
         if not answer.ok:
             message = answer.message or "an error without a message"
             raise StepFailed(step, (failure or (action + ": %s")) % message, hint)
-        self._done(step)
         return answer.answer
 
     # ----- cleanup ----------------------------------------------------------------------------

@@ -9,6 +9,9 @@ tblusers, tblactivitylog):
 - a passing order per product: the module's Create made the domain (the module's own calls, then
   verify's read of it: 200), its hidden admin logged in, Terminate used the product's option 8,
   and afterwards no row of the test and no domain is left;
+- the client-area step: CreateSsoToken, then the link followed over the sandbox's web server (its
+  access log shows the single sign-on and the product details page); a Smarty syntax error in the
+  installed module's dashboard template fails it naming WHMCS's error page, still cleaned up;
 - a product with a bad option (an outgoing IP that is not an address) and a simulator fault on
   domain-put: FAIL naming the module's message (the same text WHMCS logged), still cleaned up;
 - SIGINT (to the whole process group, as a terminal's Ctrl-C) while the module's Create is
@@ -34,6 +37,10 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.apply import BACKUP_DIR_NAME
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.record import (
+    INSTALLED_MANIFEST_NAME,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs import (
     web_php_user as web_user_module,
 )
@@ -65,6 +72,7 @@ STEPS = [
     "service-active",
     "domain",
     "hidden-admin",
+    "client-area",
     "terminate",
     "domain-gone",
 ]
@@ -158,6 +166,11 @@ def assert_nothing_left(box: SandboxInfo, before: dict[str, int], domains: list[
     assert {d["name"] for d in sim_state(box)["domains"]}.isdisjoint(domains)
 
 
+def web_log(box: SandboxInfo) -> str:
+    """The sandbox web server's log (PHP's built-in server: one line per request)."""
+    return (box.directory / "web" / "web.log").read_text(errors="replace")
+
+
 def copy_row(box: SandboxInfo, table: str, row: dict[str, Any]) -> int:
     """INSERT ``row`` (column names from the table itself, values as parameters); the new id."""
     columns = ", ".join(f"`{column}`" for column in row)
@@ -189,6 +202,7 @@ def remove_product(box: SandboxInfo, product_id: int) -> None:
 def test_order_per_product_passes_and_leaves_nothing(box: SandboxInfo, tmp_path: Path) -> None:
     before, since = row_counts(box), last_activity_id(box)
     requests_before = len(request_log(box))
+    web_before = len(web_log(box))
     done, checks = verify(write_config(box, tmp_path), "--order")
     assert done.returncode == 0, done.stdout + done.stderr
     order = checks["order"]
@@ -229,7 +243,52 @@ def test_order_per_product_passes_and_leaves_nothing(box: SandboxInfo, tmp_path:
         assert f"Module Create Successful - Service ID: {service}" in lines
         assert f"Module Terminate Successful - Service ID: {service}" in lines
         assert f"Client Deleted - ID: {entry['client_id']}" in lines
+        # The client area: the single sign-on link, then the service's page, over HTTP.
+        assert f"{domain} ordered and accepted" in order["summary"]
+        requests = web_log(box)[web_before:]
+        assert f"/clientarea.php?action=productdetails&id={service}" in requests, requests[-2000:]
+    assert order["summary"].count("its client-area page renders") == 2
+    assert web_log(box)[web_before:].count("/oauth/singlesignon.php?access_token=") == 2
     assert_nothing_left(box, before, [entry["domain"] for entry in orders])
+
+
+def test_a_broken_module_template_fails_the_client_area_and_is_cleaned_up(
+    box: SandboxInfo, tmp_path: Path
+) -> None:
+    """A Smarty syntax error in the dashboard template of a module copied in by hand (no installed
+    manifest, so module-files only warns and the order runs): WHMCS's error page (HTTP 500)."""
+    template = box.root(HOST) / "modules/servers/smartermail/templates/overview.tpl"
+    manifest = box.root(HOST) / BACKUP_DIR_NAME / INSTALLED_MANIFEST_NAME
+    original = template.read_text()
+    before, since = row_counts(box), last_activity_id(box)
+    template.write_text(original + "\n{if $domain}unclosed\n")
+    manifest.rename(manifest.with_suffix(".aside"))
+    try:
+        config = write_config(box, tmp_path, smartermail_verify_product="Email Hosting")
+        done, checks = verify(config, "--order")
+    finally:
+        template.write_text(original)
+        manifest.with_suffix(".aside").rename(manifest)
+    assert checks["module-files"]["status"] == "warn", checks["module-files"]
+    order = checks["order"]
+    assert done.returncode == 1 and order["status"] == "fail", order
+    (entry,) = order["details"]["orders"]
+    domain, service = entry["domain"], entry["service_id"]
+    assert entry["failed_step"] == "client-area"
+    assert entry["steps_done"] == STEPS[: STEPS.index("client-area")]
+    page = f"clientarea.php?action=productdetails&id={service}"
+    assert (
+        f"the client area does not show the module's page for {domain}: HTTP 500 at " in order["summary"]
+    ), order["summary"]
+    assert f"{page}: WHMCS's error page \"Oops! Something went wrong" in order["summary"]
+    assert "access_token" not in order["summary"]
+    assert "module's templates" in order["hint"] and "Module Log" in order["hint"]
+    assert "PHP error log" in order["hint"] and "SystemURL" not in order["hint"]
+    # The cleanup terminated the service and removed the rest.
+    assert entry["cleanup_steps"] == ["ModuleTerminate", *CLEANUP] and entry["left_behind"] == []
+    assert f"Module Terminate Successful - Service ID: {service}" in activity(box, since)
+    assert "nothing left behind" in order["summary"]
+    assert_nothing_left(box, before, [domain])
 
 
 def test_a_product_whose_create_fails_names_the_module_message_and_is_cleaned_up(

@@ -1,5 +1,6 @@
 """The sandbox's client area from Python: a host's URLs, a single sign-on link, a service page
-fetched the way a browser gets it (redirects followed, cookies kept).
+fetched the way a browser gets it (redirects followed, cookies kept), and whether the module's
+page rendered: the rules verify's ``client-area`` step uses too (module_utils/verify/client_area_page.py).
 
 The web server and the PHP behind these pages: sandbox/web.py and the stand-in's
 lib/Sandbox/ClientArea (docs/sandbox.md, "Client area").
@@ -7,25 +8,20 @@ lib/Sandbox/ClientArea (docs/sandbox.md, "Client area").
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.client_area_page import (
+    ClientAreaPage as ServicePage,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.client_area_page import (
+    ClientAreaUnreachable,
+    fetch_page,
+    page_problem,
+)
 
 from smartermail_whmcs.errors import StageError
 from smartermail_whmcs.sandbox.local_api import LocalApiError, call_local_api
 from smartermail_whmcs.sandbox.state import HostRecord
-
-ERROR_PAGE = "Something went wrong and we couldn't process your request."
-_PHP_ERROR = re.compile(r"(Fatal error|Parse error|Warning|Notice|Deprecated)</b>:|PHP (Fatal|Parse) error")
-
-
-@dataclass(frozen=True)
-class ServicePage:
-    url: str  # where the redirects ended
-    status: int
-    html: str
 
 
 def login_url(host: HostRecord) -> str:
@@ -52,22 +48,11 @@ def sso_link(host: HostRecord, client_id: int, service_id: int) -> str:
 def open_page(url: str) -> ServicePage:
     """GET ``url`` following redirects with a cookie jar (an SSO link logs in, then lands)."""
     try:
-        with httpx.Client(follow_redirects=True, timeout=60.0) as browser:
-            response = browser.get(url)
-    except httpx.HTTPError as error:
+        return fetch_page(url, timeout=60.0)
+    except ClientAreaUnreachable as error:
         raise StageError(f"the client area at {url} did not answer: {error}") from error
-    return ServicePage(str(response.url), response.status_code, response.text)
 
 
 def module_page_problem(page: ServicePage, domain: str) -> str:
-    """'' when the module's page rendered for ``domain``; else what was seen instead."""
-    if page.status != 200:
-        seen = "WHMCS's error page" if ERROR_PAGE in page.html else page.html[:200].strip()
-        return f"HTTP {page.status} at {page.url}: {seen}"
-    if _PHP_ERROR.search(page.html):
-        return f"PHP error text on {page.url}"
-    if "rp=/login" in page.url:
-        return f"the login page ({page.url}) instead of the service"
-    if domain not in page.html:
-        return f"{page.url} does not show {domain}"
-    return ""
+    """'' when the module's page rendered for ``domain``; else what was seen instead (verify's rules)."""
+    return page_problem(page, domain)
