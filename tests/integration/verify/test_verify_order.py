@@ -41,6 +41,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.record import (
     INSTALLED_MANIFEST_NAME,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.client_area_page import (
+    ClientAreaPage,
+    page_problem,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs import (
     web_php_user as web_user_module,
 )
@@ -289,6 +293,45 @@ def test_a_broken_module_template_fails_the_client_area_and_is_cleaned_up(
     assert f"Module Terminate Successful - Service ID: {service}" in activity(box, since)
     assert "nothing left behind" in order["summary"]
     assert_nothing_left(box, before, [domain])
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "html", "problem"),
+    [
+        ("https://w/c.php", 200, "<h3>d.test</h3>", ""),
+        (
+            "https://w/c.php",
+            200,
+            "d.test<br />\n<b>Warning</b>:  Undefined variable $x in <b>/w/f.php</b> on line <b>3</b><br />",
+            'PHP error text "Warning: Undefined variable $x in /w/f.php on line 3" at https://w/c.php',
+        ),
+        ("https://w/c.php", 200, "d.test Warning: mailboxes are full", ""),  # not PHP's shape
+        (
+            "https://w/c.php",
+            200,
+            '<div class="alert alert-danger"><strong>Mail unreachable</strong> login failed</div>',
+            'the module\'s error template "Mail unreachable login failed" at https://w/c.php',
+        ),
+        (
+            "https://w/c.php",
+            500,
+            "<title>Oops!</title><h2>Something went wrong and we couldn't process your request.</h2>"
+            '<p class="debug">SmartyCompilerException: Syntax error</p>',
+            "HTTP 500 at https://w/c.php: WHMCS's error page \"Oops! Something went wrong and we couldn't "
+            'process your request." with "SmartyCompilerException: Syntax error"',
+        ),
+        (
+            "https://w/index.php?rp=/login",
+            200,
+            "<form>d.test</form>",
+            "the login page (https://w/index.php?rp=/login) instead of the service: the single sign-on did not log in",
+        ),
+        ("https://w/c.php", 200, "<h3>other.test</h3>", "https://w/c.php (HTTP 200) does not show d.test"),
+    ],
+)
+def test_what_counts_as_the_module_page(url: str, status: int, html: str, problem: str) -> None:
+    """The shared rules (verify's client-area step, the sandbox and the demo) on the shapes they tell apart."""
+    assert page_problem(ClientAreaPage(url, status, html), "d.test") == problem
 
 
 def test_a_product_whose_create_fails_names_the_module_message_and_is_cleaned_up(
