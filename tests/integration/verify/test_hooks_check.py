@@ -8,7 +8,6 @@ way the fix says (the install playbook's product role, run again) and checks the
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,7 @@ import pytest
 from fixtures.install import run_playbook
 from fixtures.sandbox import SandboxInfo
 from fixtures.sandbox_db import query, setting
-from fixtures.verify_cli import run_verify
-from fixtures.verify_whmcs import HOST, INSTALL, converged_sandbox
+from fixtures.verify_whmcs import HOST, INSTALL, converged_sandbox, verify_host
 
 pytestmark = pytest.mark.slow
 
@@ -41,24 +39,7 @@ def hooks_file(box: SandboxInfo) -> Path:
 
 
 def verify(box: SandboxInfo) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    sim = box.simulator
-    done = run_verify(
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(sim["port"]),
-        "--no-secure",
-        "--username",
-        "admin",
-        "--whmcs-root",
-        str(box.root(HOST)),
-        "--no-canary",
-        "--format",
-        "json",
-        env={"SMARTERMAIL_PASSWORD": sim["sysadmin"]["password"]},
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done, {check["id"]: check for check in json.loads(done.stdout)["checks"]}
+    return verify_host(box, "--no-canary")
 
 
 def failing(checks: dict[str, Any]) -> set[str]:

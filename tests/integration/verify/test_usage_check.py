@@ -9,7 +9,6 @@ the way it breaks in production, checks the exact summary and hint, then shows t
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from fixtures.install import run_playbook
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import query
-from fixtures.verify_cli import run_verify
+from fixtures.verify_whmcs import verify_host
 from smartermail_whmcs.sandbox.orders import BYTES_PER_GB, place_test_order
 from smartermail_whmcs.sandbox.state import load_running_state
 
@@ -53,24 +52,7 @@ def cron(box: SandboxInfo, *args: str) -> str:
 
 def usage_check(box: SandboxInfo) -> dict[str, Any]:
     """Run verify (read-only, no canary) and return the usage check's result."""
-    sim = box.simulator
-    done = run_verify(
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(sim["port"]),
-        "--no-secure",
-        "--username",
-        "admin",
-        "--whmcs-root",
-        str(box.root(HOST)),
-        "--no-canary",
-        "--format",
-        "json",
-        env={"SMARTERMAIL_PASSWORD": sim["sysadmin"]["password"]},
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    checks = {check["id"]: check for check in json.loads(done.stdout)["checks"]}
+    done, checks = verify_host(box, "--no-canary")
     assert checks["server"]["status"] == "pass", checks["server"]
     usage = checks["usage"]
     if usage["status"] == "fail":

@@ -16,8 +16,7 @@ import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_encrypt
 from fixtures.sandbox import SandboxInfo
 from fixtures.sandbox_db import query
-from fixtures.verify_cli import run_verify
-from fixtures.verify_whmcs import HOST, converged_sandbox, cron
+from fixtures.verify_whmcs import HOST, converged_sandbox, cron, verify_host
 
 pytestmark = pytest.mark.slow
 WHMCS_IDS = {"whmcs-version", "php-version", "module-files", "server", "product", "cron", "usage"}
@@ -30,25 +29,7 @@ def box() -> Iterator[SandboxInfo]:
 
 
 def verify(box: SandboxInfo, *extra: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    sim = box.simulator
-    done = run_verify(
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(sim["port"]),
-        "--no-secure",
-        "--username",
-        "admin",
-        "--whmcs-root",
-        str(box.root(HOST)),
-        "--format",
-        "json",
-        *extra,
-        env={"SMARTERMAIL_PASSWORD": sim["sysadmin"]["password"]},
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    assert sim["sysadmin"]["password"] not in done.stdout + done.stderr
-    return done, {check["id"]: check for check in json.loads(done.stdout)["checks"]}
+    return verify_host(box, *extra)
 
 
 def failed_only(box: SandboxInfo, check_id: str) -> dict[str, Any]:
