@@ -18,14 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fixtures.cli import run_cli
 from fixtures.sandbox import SandboxInfo
 from fixtures.sandbox_db import query
+from fixtures.sandbox_simulator import add_protocol_mailboxes, set_sim_usage
 from fixtures.verify_whmcs import DOMAIN, HOST, converged_sandbox, cron
 from smartermail_whmcs.sandbox.local_api import call_local_api
-from smartermail_whmcs.sandbox.orders import BYTES_PER_GB, place_test_order
+from smartermail_whmcs.sandbox.orders import place_test_order
 from smartermail_whmcs.sandbox.state import load_running_state
 
 
@@ -135,8 +135,6 @@ def test_mixing_whmcs_root_with_figures_is_refused(box: SandboxInfo) -> None:
 
 # ----- the preview equals the invoice the module's hook writes ---------------------------------------
 
-LOGIN = "/api/v1/auth/authenticate-user"
-
 
 def api(box: SandboxInfo, action: str, **params: Any) -> dict[str, Any]:
     return call_local_api(box.root(HOST), action, params)
@@ -159,39 +157,6 @@ def register_hooks(box: SandboxInfo) -> None:
         check=False,
     )
     assert done.returncode == 0 and not done.stderr, done.stdout + done.stderr
-
-
-def simulator(box: SandboxInfo) -> httpx.Client:
-    return httpx.Client(base_url=box.simulator["url"], timeout=30.0)
-
-
-def set_sim_usage(box: SandboxInfo, domain: str, gb: float) -> None:
-    with simulator(box) as client:
-        answer = client.post(f"/__simulator/domains/{domain}/usage", json={"bytes": int(gb * BYTES_PER_GB)})
-    assert answer.status_code == 200, answer.text
-
-
-def switch_on_protocols(box: SandboxInfo, domain: str, eas: list[str], mapi: list[str]) -> None:
-    """Mailboxes made and given ActiveSync / MAPI through the SmarterMail API, as a domain admin would."""
-    sysadmin = box.simulator["sysadmin"]
-    with simulator(box) as client:
-        token = client.post(LOGIN, json={"username": sysadmin["username"], "password": sysadmin["password"]})
-        sa = {"Authorization": f"Bearer {token.json()['accessToken']}"}
-        managed = client.post(f"/api/v1/settings/sysadmin/manage-domain/{domain}", json=[], headers=sa)
-        da = {"Authorization": f"Bearer {managed.json()['impersonateAccessToken']}"}
-        for name in sorted(set(eas) | set(mapi)):
-            made = client.post(
-                "/api/v1/settings/domain/user-put",
-                json={"userData": {"userName": name, "password": "Mailbox-Pass-77", "fullName": name}},
-                headers=da,
-            )
-            assert made.json().get("success"), made.text
-        for protocol, names in (("active-sync", eas), ("mapi-ews", mapi)):
-            patch = [{"emailAddress": f"{name}@{domain}", "isActive": True} for name in names]
-            switched = client.post(
-                f"/api/v1/settings/domain/{protocol}-mailboxes-patch", json=patch, headers=da
-            )
-            assert switched.json().get("success"), switched.text
 
 
 def due_next_month(box: SandboxInfo, service_id: int, months: int) -> None:
@@ -226,7 +191,7 @@ def metered(box: SandboxInfo) -> int:
     register_hooks(box)
     domain = "preview-cents.test"
     service_id = place_test_order(load_running_state(box.directory), HOST, domain, 25).service_id
-    switch_on_protocols(box, domain, eas=["alice", "carol", "Dave"], mapi=["bob", "carol", "erin"])
+    add_protocol_mailboxes(box, domain, eas=["alice", "carol", "Dave"], mapi=["bob", "carol", "erin"])
     cron(box, "do", "--TenantUsageMetrics")
     return service_id
 

@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.password_crypto import whmcs_decrypt
 from fixtures.install import run_playbook
 from fixtures.sandbox import SandboxInfo, run_sandbox_cli, sandbox
 from fixtures.sandbox_db import query
+from fixtures.sandbox_simulator import LOGIN, add_protocol_mailboxes, set_sim_usage, sim
 from smartermail_whmcs.sandbox.local_api import call_local_api
 from smartermail_whmcs.sandbox.orders import BYTES_PER_GB, place_test_order
 from smartermail_whmcs.sandbox.state import load_running_state
@@ -39,7 +39,6 @@ HOST = "whmcs1"
 GB = BYTES_PER_GB
 PRICE = Decimal("6.00")  # the sandbox inventory's product: 6.00 a month per 10 GB tranche
 EAS_PRICE, MAPI_PRICE, BOTH_PRICE = Decimal("2.00"), Decimal("3.00"), Decimal("4.50")  # option defaults
-LOGIN = "/api/v1/auth/authenticate-user"
 
 
 @pytest.fixture(scope="module")
@@ -126,45 +125,10 @@ def save_product_module_settings(box: SandboxInfo) -> list[str]:
     return json.loads(done.stdout)["ModuleHooks"]
 
 
-def sim(box: SandboxInfo) -> httpx.Client:
-    return httpx.Client(base_url=box.simulator["url"], verify=box.simulator_verify, timeout=30.0)
-
-
 def sim_domain(box: SandboxInfo, domain: str) -> dict[str, Any] | None:
     with sim(box) as client:
         domains = client.get("/__simulator/state").json()["domains"]
     return next((found for found in domains if found["name"] == domain), None)
-
-
-def set_sim_usage(box: SandboxInfo, domain: str, gb: float) -> None:
-    with sim(box) as client:
-        answer = client.post(f"/__simulator/domains/{domain}/usage", json={"bytes": int(gb * GB)})
-    assert answer.status_code == 200, answer.text
-
-
-def add_protocol_mailboxes(box: SandboxInfo, domain: str, eas: list[str], mapi: list[str]) -> None:
-    """Mailboxes made and switched on through the SmarterMail API, as a domain admin would."""
-    sysadmin = box.simulator["sysadmin"]
-    with sim(box) as client:
-        token = client.post(LOGIN, json={"username": sysadmin["username"], "password": sysadmin["password"]})
-        sa = {"Authorization": f"Bearer {token.json()['accessToken']}"}
-        managed = client.post(f"/api/v1/settings/sysadmin/manage-domain/{domain}", json=[], headers=sa)
-        da = {"Authorization": f"Bearer {managed.json()['impersonateAccessToken']}"}
-        for name in sorted(set(eas) | set(mapi)):
-            made = client.post(
-                "/api/v1/settings/domain/user-put",
-                json={"userData": {"userName": name, "password": "Mailbox-Pass-77", "fullName": name}},
-                headers=da,
-            )
-            assert made.json().get("success"), made.text
-        for protocol, names in (("active-sync", eas), ("mapi-ews", mapi)):
-            if not names:
-                continue  # an empty patch is refused
-            patch = [{"emailAddress": f"{name}@{domain}", "isActive": True} for name in names]
-            switched = client.post(
-                f"/api/v1/settings/domain/{protocol}-mailboxes-patch", json=patch, headers=da
-            )
-            assert switched.json().get("success"), switched.text
 
 
 def tenant_stats(box: SandboxInfo, domain: str) -> dict[str, Decimal]:
