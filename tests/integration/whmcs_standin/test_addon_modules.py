@@ -17,6 +17,7 @@ import pytest
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import query, setting
 from fixtures.standin import add_client
+from fixtures.standin_php import run_in_whmcs
 
 pytestmark = pytest.mark.slow
 
@@ -323,3 +324,20 @@ def test_only_the_hooks_listed_in_addonmoduleshooks_load(admin: Admin) -> None:
     admin.ok("deactivate-addon", PROBE)
     add_client(admin.root, email="deactivated@example.test")
     assert len(hooks_file.read_text().splitlines()) == 2
+
+
+def test_the_release_addons_hook_writes_the_billing_log_while_active(admin: Admin) -> None:
+    fire = """
+        run_hook('AfterModuleCreate', ['params' => ['moduletype' => 'smartermail', 'serviceid' => 42,
+            'domain' => 'example.test']]);
+        run_hook('AfterModuleCreate', ['params' => ['moduletype' => 'other', 'serviceid' => 43]]);
+        return Capsule::table('mod_smartermail_billing_log')->get(['service_id', 'event', 'details']);
+    """
+    admin.ok("activate-addon", BILLING)
+
+    assert run_in_whmcs(admin.root, fire) == [
+        {"service_id": 42, "event": "created", "details": "example.test"}
+    ]
+
+    admin.ok("deactivate-addon", BILLING)
+    assert len(run_in_whmcs(admin.root, fire)) == 1  # its hooks.php is no longer loaded
