@@ -1,6 +1,6 @@
 """Setup > Addon Modules in the stand-in, through ``php sandbox/admin.php`` with real php and MariaDB:
-what activation, deactivation and the upgrade check write (docs/whmcs-standin-facts.md, addon
-modules), the test release's addon (tests/fixtures/module_release_1_2) and which addons' hooks.php
+what activation, deactivation and the upgrade check write (docs/whmcs-standin-facts.md (f)), the
+test release's addon (tests/fixtures/module_release_1_2) and which addons' hooks.php
 WHMCS loads."""
 
 from __future__ import annotations

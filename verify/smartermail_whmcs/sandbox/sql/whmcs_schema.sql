@@ -611,7 +611,7 @@ CREATE TABLE tblcustomfieldsvalues (
 
 -- Addon modules' settings (WHMCS 8: an id column; 7.x and older had only the three text
 -- columns). One row per (module, setting): 'version', 'access' (admin role ids, comma list) and
--- one per config field. docs/whmcs-standin-facts.md (addon modules).
+-- one per config field. docs/whmcs-standin-facts.md (f).
 CREATE TABLE tbladdonmodules (
   id int(11) NOT NULL AUTO_INCREMENT,
   module text NOT NULL,

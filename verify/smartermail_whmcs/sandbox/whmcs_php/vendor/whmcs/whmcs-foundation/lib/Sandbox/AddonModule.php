@@ -3,7 +3,7 @@
  * One addon module as WHMCS loads it: modules/addons/<name>/<name>.php, whose <name>_config()
  * describes it (name, description, version, author, fields) and whose optional <name>_activate(),
  * <name>_deactivate() and <name>_upgrade($vars) WHMCS's Addon Modules page calls
- * (docs/whmcs-standin-facts.md, addon modules).
+ * (docs/whmcs-standin-facts.md (f)).
  */
 
 namespace WHMCS\Sandbox;

@@ -4,7 +4,7 @@
  * tblconfiguration.AddonModulesHooks, ROOTDIR/modules/addons/<name>/hooks.php when it exists,
  * after the server modules' (ModuleHooks). ActiveAddonModules is not read here: an addon marked
  * active whose name is missing from AddonModulesHooks runs without hooks, as in WHMCS
- * (docs/whmcs-standin-facts.md, addon modules).
+ * (docs/whmcs-standin-facts.md (f)).
  */
 
 namespace WHMCS\Sandbox;

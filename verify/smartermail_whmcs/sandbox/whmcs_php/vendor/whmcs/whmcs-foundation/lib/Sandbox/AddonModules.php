@@ -3,7 +3,7 @@
  * Setup > Addon Modules (admin/configaddonmods.php) as WHMCS 8 runs it, for the shell
  * (sandbox/admin.php activate-addon / deactivate-addon / addon-modules; docs/sandbox.md).
  *
- * What WHMCS records (docs/whmcs-standin-facts.md, addon modules):
+ * What WHMCS records (docs/whmcs-standin-facts.md (f)):
  * - tblconfiguration.ActiveAddonModules: the active addons, a sorted comma list;
  * - tbladdonmodules (module, setting, value): 'version' (written by Activate), 'access' (admin role
  *   ids, comma list) and one row per config field (written by Save Changes);
