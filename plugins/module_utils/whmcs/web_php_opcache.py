@@ -34,12 +34,21 @@ import json
 import os
 import secrets
 import ssl
+import subprocess
 import urllib.error
 import urllib.request
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.php_probe import (
+    php_settings,
+    run_host_php,
+    web_php_configurations,
+)
+
 __all__ = [
     "OpcacheProbeError",
+    "configured_opcache",
+    "fetch",
     "module_php_mtimes",
     "one_shot",
     "reset_source",
@@ -119,7 +128,7 @@ def reset_source() -> str:
     return _HEADER % "false" + _RESET_BODY
 
 
-def _fetch(url: str, timeout: float, ca_file: Optional[str]) -> str:
+def fetch(url: str, timeout: float, ca_file: Optional[str]) -> str:
     context = ssl.create_default_context(cafile=ca_file) if url.lower().startswith("https:") else None
     if not url.lower().startswith(("http://", "https://")):
         raise OpcacheProbeError("%s is not an http(s) URL" % url, "http")
@@ -166,7 +175,7 @@ def one_shot(
         os.chmod(path, 0o644)  # whatever the umask
         if owner is not None and os.geteuid() == 0:
             os.chown(path, owner[0], owner[1])
-        text = _fetch(url, timeout, ca_file)
+        text = fetch(url, timeout, ca_file)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
@@ -230,3 +239,40 @@ def stale_scripts(
         elif mtime > emptied:
             maybe.append(entry)
     return stale, maybe
+
+
+def _ini_value(info: str, name: str) -> Optional[str]:
+    """The local value of ``name`` in ``php -i`` text ('name => local => master')."""
+    for line in info.splitlines():
+        parts = [part.strip() for part in line.split("=>")]
+        if len(parts) >= 2 and parts[0] == name:
+            return parts[1]
+    return None
+
+
+def configured_opcache(php_binary: str, identity: Any = None) -> List[Dict[str, Any]]:
+    """OPcache as the web server's PHP configuration sets it, where it is found next to the CLI.
+
+    The same configurations verify's php-extensions check lists (a php-fpm binary beside the CLI,
+    Debian's fpm/ or apache2/ php.ini), each asked with ``-i``: label, enabled, validate_timestamps.
+    Configurations that cannot be read are left out. This is the configuration, not the running cache.
+    """
+    found: List[Dict[str, Any]] = []
+    for run in web_php_configurations(php_binary, php_settings(php_binary, identity)):
+        try:
+            done = run_host_php([*run.command[:-1], "-i"], identity, 30, env=run.env)
+        except (OSError, ValueError, subprocess.SubprocessError):
+            continue
+        info = done.stdout.decode("utf-8", "replace")
+        enabled = _ini_value(info, "opcache.enable")
+        if done.returncode != 0 or enabled is None:
+            continue
+        found.append(
+            {
+                "label": run.label.replace(" -m)", " -i)"),
+                "enabled": enabled.lower() in ("on", "1"),
+                "validate_timestamps": (_ini_value(info, "opcache.validate_timestamps") or "On").lower()
+                in ("on", "1"),
+            }
+        )
+    return found
