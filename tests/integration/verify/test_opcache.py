@@ -21,7 +21,7 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runne
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_opcache_checks import (
     check_opcache,
 )
-from fixtures.ansible_runner import run_module
+from fixtures.ansible_runner import run_module, run_tasks
 from fixtures.network import closed_port
 from fixtures.repo import FIXTURE_MODULE
 
@@ -173,3 +173,53 @@ def test_a_url_that_does_not_run_php_is_skipped(whmcs_root: Path, tmp_path: Path
     assert status == "skip"
     assert "HTTP 404" in summary
     assert no_one_shot_left(whmcs_root) and os.listdir(other) == ["page.php"]
+
+
+def role_play(root: Path, src: Path, url: str, **variables: str) -> list[dict]:
+    return [
+        {
+            "name": "Module files role",
+            "ansible.builtin.include_role": {"name": "astral360.smartermail.module_files"},
+            "vars": {
+                "whmcs_root": str(root),
+                "whmcs_web_user": "root",
+                "whmcs_web_group": "root",
+                "smartermail_module_src": str(src),
+                "smartermail_opcache_web_url": url,
+                **variables,
+            },
+        },
+        {"name": "Keep the result", "ansible.builtin.set_fact": {"handled": "{{ module_files_result }}"}},
+    ]
+
+
+def test_the_role_handler_resets_the_web_opcache_only_after_a_change(
+    whmcs_root: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(whmcs_root / "modules", src / "modules")
+    with web_php(whmcs_root, validate_timestamps="0") as url:
+        change_module_file(src)  # the new release, one second newer than what the web server ran
+        first = run_tasks(
+            tmp_path,
+            role_play(whmcs_root, src, url, smartermail_opcache_reset="one_shot"),
+            register="handled",
+        )
+        assert first.returncode == 0, first.output
+        assert (
+            "RUNNING HANDLER [astral360.smartermail.module_files : Reset the web server's OPcache"
+            in first.output
+        )
+        status, summary = opcache_check(whmcs_root, url)
+        assert status == "pass" and "none of the module's files cached" in summary, summary
+
+        urllib.request.urlopen(url + "page.php", timeout=5).read()  # noqa: S310 - caches the new code
+        again = run_tasks(
+            tmp_path,
+            role_play(whmcs_root, src, url, smartermail_opcache_reset="one_shot"),
+            register="handled",
+        )
+        assert again.returncode == 0, again.output
+        assert "RUNNING HANDLER" not in again.output
+        assert opcache_check(whmcs_root, url)[0] == "pass"
+    assert no_one_shot_left(whmcs_root)
