@@ -243,7 +243,8 @@ def read_module_version(
             )
             answer["meta_version"] = (metadata.get("result") or {}).get("MODVersion") or None
         except ModuleIntrospectionError as error:
-            answer["error"] = str(error)
+            if error.kind != "missing_function":  # MetaData is optional in WHMCS: no version, no error
+                answer["error"] = str(error)
     answer["changelog_version"] = read_changelog_release(module_dir)
     answer["version"] = answer["meta_version"] or answer["changelog_version"]
     answer["mismatch"] = version_mismatch(answer["meta_version"], answer["changelog_version"])

@@ -153,7 +153,6 @@ def test_verify_reports_the_version(tmp_path: Path) -> None:
             "## 1.1.0\n",
             "the module's MetaData says version 1.2.0 but its CHANGELOG.md's latest release is 1.1.0",
         ),
-        (None, None, "the installed module says no version"),
     ],
 )
 def test_verify_warns(tmp_path: Path, meta: str | None, changelog: str | None, words: str) -> None:
@@ -161,6 +160,34 @@ def test_verify_warns(tmp_path: Path, meta: str | None, changelog: str | None, w
     status, summary, _details = _verify(tmp_path)
     assert status == "warn"
     assert words in summary
+
+
+def test_verify_passes_a_module_that_says_no_version(tmp_path: Path) -> None:
+    release(tmp_path, None, None)
+    status, summary, details = _verify(tmp_path)
+    assert (status, details["module_version"]) == ("pass", None)
+    assert summary == (
+        "module none (MetaData MODVersion none, CHANGELOG.md release none): the installed module says no "
+        "version (no MODVersion in MetaData, no CHANGELOG.md)"
+    )
+
+
+def test_verify_warns_when_metadata_breaks(tmp_path: Path) -> None:
+    module = release(tmp_path, "1.2.0", None)
+    source = (module / "smartermail.php").read_text()
+    (module / "smartermail.php").write_text(
+        source.replace(
+            "function smartermail_MetaData()\n{",
+            "function smartermail_MetaData()\n{\n    throw new RuntimeException('broken');",
+            1,
+        )
+    )
+    status, summary, _details = _verify(tmp_path)
+    assert status == "warn"
+    assert (
+        "MetaData could not be read: php could not read smartermail_MetaData()" in summary
+        and "broken" in summary
+    )
 
 
 def test_verify_fails_without_the_module(tmp_path: Path) -> None:
