@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: whmcs_opcache_reset
 short_description: Make the web server's PHP drop the OPcache it holds of the old module code
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - After the module files change, a web server whose PHP keeps OPcache with
     C(opcache.validate_timestamps=0) goes on running the old code until its cache is reset. A

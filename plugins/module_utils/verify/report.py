@@ -188,8 +188,8 @@ def build_junit(
         versions = target_versions(cases, target)
         if versions:
             properties = ET.SubElement(suite, "properties")
-            for key, value in versions.items():
-                ET.SubElement(properties, "property", name=key, value=_xml_text(value or ""))
+            for name, version in versions.items():
+                ET.SubElement(properties, "property", name=name, value=_xml_text(version or ""))
         for result in cases:
             case = ET.SubElement(
                 suite,
