@@ -223,3 +223,51 @@ def test_the_role_handler_resets_the_web_opcache_only_after_a_change(
         assert "RUNNING HANDLER" not in again.output
         assert opcache_check(whmcs_root, url)[0] == "pass"
     assert no_one_shot_left(whmcs_root)
+
+
+def fake_php_with_fpm(folder: Path, validate_timestamps: str) -> Path:
+    """A php CLI (the real one, wrapped) with a php-fpm8.2 beside it whose -i says how OPcache is set."""
+    folder.mkdir()
+    real = shutil.which("php")
+    assert real is not None
+    php = folder / "php"
+    php.write_text(f'#!/bin/sh\nexec {real} "$@"\n')
+    version = subprocess.run(
+        [real, "-r", "echo PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION;"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fpm = folder / f"php-fpm{version}"
+    fpm.write_text(
+        "#!/bin/sh\n"
+        f"printf 'opcache.enable => On => On\\nopcache.validate_timestamps => {validate_timestamps} => On\\n'\n"
+    )
+    for script in (php, fpm):
+        script.chmod(0o755)
+    return php
+
+
+@pytest.mark.parametrize(("validate", "warned"), [("Off", True), ("On", False)])
+def test_the_no_op_warns_only_when_the_web_php_keeps_old_code(
+    whmcs_root: Path, tmp_path: Path, validate: str, warned: bool
+) -> None:
+    php = fake_php_with_fpm(tmp_path / "bin", validate)
+    done = run_module(
+        tmp_path,
+        "astral360.smartermail.whmcs_opcache_reset",
+        {"whmcs_root": str(whmcs_root), "how": "none", "php_binary": str(php)},
+        register="reset",
+        name="No reset",
+    )
+    assert done.results["changed"] is False and done.results["reset"] is False, done.output
+    assert done.results["configured"] == [
+        {
+            "label": done.results["configured"][0]["label"],
+            "enabled": True,
+            "validate_timestamps": validate == "On",
+        }
+    ]
+    assert "PHP-FPM" in done.results["configured"][0]["label"]
+    warning = "has OPcache on with opcache.validate_timestamps off: the web server keeps running the old module code"
+    assert any(warning in text for text in done.results.get("warnings", [])) is warned, done.output
