@@ -51,7 +51,12 @@ SAFE_FIELDS = (
     "group_id",
     "msg",
     "censored",
+    "module_version",
+    "reset",
+    "how",
 )
+# Modules whose warnings belong in the summary (their own sentences, no secret).
+WARNING_MODULES = ("astral360.smartermail.whmcs_opcache_reset",)
 # Modules whose diff is useful in a summary and holds no secret.
 DIFF_MODULES = (
     "astral360.smartermail.whmcs_cron",
@@ -99,6 +104,8 @@ class CallbackModule(CallbackBase):
                 event[field] = payload[field]
         if module in DIFF_MODULES and "diff" in payload:
             event["diff"] = payload["diff"]
+        if module in WARNING_MODULES and payload.get("warnings"):
+            event["warnings"] = list(payload["warnings"])
         self._hosts.setdefault(result._host.get_name(), []).append(event)
 
     def v2_runner_on_ok(self, result):

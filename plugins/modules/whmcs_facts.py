@@ -41,6 +41,12 @@ options:
         it must run every day, and in the hour WHMCS runs its daily tasks
         (C(DailyCronExecutionHour)). The verdict is in RV(cron_schedule_problem).
     type: str
+  web_user:
+    description:
+      - The user the web server runs PHP as. When this module runs as root, the installed
+        module's C(smartermail_MetaData()) is run confined as this user to read its version
+        (RV(smartermail_module_version)); never as root in its place.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -143,6 +149,18 @@ smartermail:
   description: Counts of C(servers), C(servers_active), C(servers_enabled) and C(products) of type smartermail.
   returned: when the database was read
   type: dict
+smartermail_module_version:
+  description:
+    - The installed server module's version, or null when the module is not installed.
+    - C(version) (MetaData C(MODVersion), else the changelog's release, else null),
+      C(meta_version), C(changelog_version) (the first release heading of the module's
+      C(CHANGELOG.md)), C(mismatch) (a sentence when the two disagree, else null) and C(error)
+      (why MetaData could not be read, else null).
+    - MetaData is run as C(check_schema) of M(astral360.smartermail.whmcs_module_files) runs
+      ConfigOptions - confined to the module folder, as O(web_user) when root.
+  returned: always
+  type: dict
+  sample: {"version": "1.2.0", "meta_version": "1.2.0", "changelog_version": "1.2.0", "mismatch": null, "error": null}
 cron_schedule:
   description: The checked O(cron_schedule) (fields, C(hours), C(runs_per_day), C(warnings)), or null when refused.
   returned: when O(cron_schedule) is given
@@ -153,16 +171,21 @@ cron_schedule_problem:
   type: str
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.ansible_args import (
     whmcs_argument_spec,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.facts import gather_whmcs_facts
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_introspection import (
+    read_module_version,
+)
 
 
 def main():
     spec = whmcs_argument_spec()
-    spec.update(cron_schedule=dict(type="str"))
+    spec.update(cron_schedule=dict(type="str"), web_user=dict(type="str"))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
     facts = gather_whmcs_facts(
@@ -171,6 +194,15 @@ def main():
         db_socket=params["db_socket"],
         connect_timeout=params["db_connect_timeout"],
         cron_schedule=params["cron_schedule"],
+    )
+    facts["smartermail_module_version"] = (
+        read_module_version(
+            params["php_binary"],
+            os.path.join(facts["whmcs_root"], "modules", "servers", "smartermail"),
+            params["web_user"],
+        )
+        if facts["smartermail_module_installed"]
+        else None
     )
     module.exit_json(changed=False, ansible_facts=dict(whmcs_facts=facts), **facts)
 

@@ -194,6 +194,16 @@ module_calls:
   description: How many times the module ran on the host for this task (1 when nothing differs).
   returned: always
   type: int
+module_version:
+  description:
+    - The server module's version before and after this run (C(before), C(after)), each as
+      RV(astral360.smartermail.whmcs_facts#module:smartermail_module_version) (C(version),
+      C(meta_version), C(changelog_version), C(mismatch), C(error)), or null where there is no tree.
+    - C(after) is read from the unpacked new tree before the swap; with nothing to change it is
+      C(before); in check mode, where nothing is unpacked, it is null for a change.
+  returned: always
+  type: dict
+  sample: {"before": {"version": "1.1.0"}, "after": {"version": "1.2.0"}}
 target:
   description: The module folder on the host.
   returned: always
@@ -215,6 +225,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
     ModuleTreeError,
     manifest_digest,
     validate_manifest,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_introspection import (
+    read_module_version,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
@@ -261,6 +274,13 @@ def schema_check(php_binary, web_user):
     return check
 
 
+def _version(params, module_dir):
+    """The module version in module_dir (see whmcs_facts), or None when there is no module there."""
+    if not os.path.isfile(os.path.join(module_dir, "smartermail.php")):
+        return None
+    return read_module_version(params["php_binary"], module_dir, params["owner"])
+
+
 def run(module):
     params = module.params
     if params["backups_keep"] < 1:
@@ -283,12 +303,14 @@ def run(module):
     if params["manifest_digest"] and params["manifest_digest"] != digest:
         raise ModuleTreeError("manifest_digest does not match the manifest; the transfer was damaged")
     warnings = []
-    staged_check = None
-    if params["check_schema"]:
-        check = schema_check(params["php_binary"], params["owner"])
+    check = schema_check(params["php_binary"], params["owner"]) if params["check_schema"] else None
+    before = _version(params, layout.target)
+    versions = {"before": before, "after": None}
 
-        def staged_check(staging_dir):
+    def staged_check(staging_dir):
+        if check is not None:
             warnings.extend(check(staging_dir))
+        versions["after"] = _version(params, staging_dir)
 
     result = present(
         layout,
@@ -300,6 +322,9 @@ def run(module):
         module.check_mode,
         staged_check=staged_check,
     )
+    if not result.get("changed"):
+        versions["after"] = before
+    result["module_version"] = versions
     result["warnings"] = list(result.get("warnings") or []) + warnings
     result["manifest_digest"] = digest
     return result

@@ -93,6 +93,19 @@ def failure_lines(results: Iterable[CheckResult]) -> List[str]:
     return check_lines(results, FAIL)
 
 
+# The installed module's version, shown per target in the JSON targets and JUnit <properties>.
+MODULE_VERSION_CHECK = "module-version"
+VERSION_PROPERTIES = ("module_version", "changelog_version")
+
+
+def target_versions(results: Iterable[CheckResult], target: str) -> Dict[str, Optional[str]]:
+    """module_version / changelog_version of ``target`` from its module-version check ({} without it)."""
+    for result in results:
+        if result.target == target and result.id == MODULE_VERSION_CHECK:
+            return {key: result.details.get(key) for key in VERSION_PROPERTIES}
+    return {}
+
+
 def build_document(
     results: Sequence[CheckResult],
     targets: Iterable[Mapping[str, Any]] = (),
@@ -108,12 +121,15 @@ def build_document(
         if not include_details:
             item.pop("details", None)
         checks.append(item)
+    listed = [dict(target) for target in targets] or [{"name": name} for name in target_names(results)]
+    for target in listed:
+        target.update(target_versions(results, str(target.get("name"))))
     document: Dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": tool_version},
         "ok": counts["ok"],
         "summary": {key: counts[key] for key in (PASS, WARN, FAIL, SKIP, "total")},
-        "targets": [dict(target) for target in targets] or [{"name": name} for name in target_names(results)],
+        "targets": listed,
         "checks": checks,
     }
     if generated_at is not None:
@@ -169,6 +185,11 @@ def build_junit(
         suite.set("time", _seconds(elapsed))
         if timestamp:
             suite.set("timestamp", timestamp)
+        versions = target_versions(cases, target)
+        if versions:
+            properties = ET.SubElement(suite, "properties")
+            for name, version in versions.items():
+                ET.SubElement(properties, "property", name=name, value=_xml_text(version or ""))
         for result in cases:
             case = ET.SubElement(
                 suite,

@@ -37,6 +37,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_hooks_checks import (
     check_hooks,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_opcache_checks import (
+    check_opcache,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_php_checks import (
     check_php_curl,
     check_php_extensions,
@@ -47,6 +50,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_usage_checks import (
     check_usage,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_version_checks import (
+    check_module_version,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import (
     get_whmcs_version,
@@ -145,6 +151,13 @@ WHMCS_CHECKS = [
         applies=applies,
     ),
     CheckSpec(
+        "module-version",
+        "Installed module version (MetaData MODVersion, CHANGELOG.md release)",
+        explained(check_module_version),
+        requires=("whmcs-version", "php-version"),
+        applies=applies,
+    ),
+    CheckSpec(
         "hooks",
         "Module hooks load in WHMCS",
         explained(check_hooks),
@@ -187,6 +200,13 @@ WHMCS_CHECKS = [
         "PHP extensions the module needs (CLI and web server)",
         check_php_extensions,
         requires=("whmcs-version", "php-version"),
+        applies=applies,
+    ),
+    CheckSpec(
+        "opcache",
+        "The web server's OPcache runs the module files on disk",
+        explained(check_opcache),
+        requires=("whmcs-version", "module-files"),
         applies=applies,
     ),
 ]

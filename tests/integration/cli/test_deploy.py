@@ -105,7 +105,7 @@ def test_check_on_converged_sandbox_prints_no_changes(fleet: SandboxInfo, conver
     document = json.loads(run.stdout)
     assert document["check_mode"] is True
     assert document["hosts"] == {
-        host: {"status": "unchanged", "changes": [], "failures": []} for host in HOSTS
+        host: {"status": "unchanged", "changes": [], "failures": [], "warnings": []} for host in HOSTS
     }
     assert {host: host_snapshot(fleet, host) for host in HOSTS} == before
 

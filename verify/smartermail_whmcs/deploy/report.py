@@ -19,6 +19,7 @@ class HostReport:
     name: str
     changes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     unreachable: bool = False
 
     @property
@@ -30,7 +31,12 @@ class HostReport:
         return "changed" if self.changes else "unchanged"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "changes": self.changes, "failures": self.failures}
+        return {
+            "status": self.status,
+            "changes": self.changes,
+            "failures": self.failures,
+            "warnings": self.warnings,
+        }
 
 
 def _names(paths: list[str]) -> str:
@@ -55,7 +61,30 @@ def _module_files(event: dict[str, Any]) -> str:
         paths = event.get(key) or []
         if paths:
             parts.append(f"{len(paths)} {label} ({_names(paths)})")
-    return "module files: " + ("; ".join(parts) if parts else "changed")
+    versions = module_version_change(event.get("module_version"))
+    return (
+        "module files: " + ("; ".join(parts) if parts else "changed") + (f"; {versions}" if versions else "")
+    )
+
+
+def _version_text(side: Any) -> str:
+    return str(side.get("version") or "unknown") if isinstance(side, dict) else "none"
+
+
+def module_version_change(versions: Any) -> str:
+    """'module 1.1.0 → 1.2.0' from whmcs_module_files' module_version ('' when it has none)."""
+    if not isinstance(versions, dict) or (versions.get("before") is None and versions.get("after") is None):
+        return ""
+    before = _version_text(versions.get("before"))
+    if versions.get("after") is None:
+        return f"module {before} → ? (read when the new files are unpacked, not in check mode)"
+    after = _version_text(versions.get("after"))
+    return f"module {after}" if before == after else f"module {before} → {after}"
+
+
+def _opcache_reset(event: dict[str, Any]) -> str:
+    how = {"url": "through smartermail_opcache_reset_url", "one_shot": "through a one-shot file"}
+    return f"web server's OPcache reset {how.get(str(event.get('how')), '')}".rstrip()
 
 
 def _server(event: dict[str, Any]) -> str:
@@ -125,6 +154,7 @@ DESCRIBERS = {
     "astral360.smartermail.whmcs_product": _product,
     "astral360.smartermail.whmcs_setting": _setting,
     "astral360.smartermail.whmcs_cron": _cron,
+    "astral360.smartermail.whmcs_opcache_reset": _opcache_reset,
 }
 
 
@@ -145,6 +175,9 @@ def host_reports(document: dict[str, Any], check_mode: bool) -> list[HostReport]
         report = HostReport(name)
         for event in record.get("events") or []:
             status = event.get("status")
+            for warning in event.get("warnings") or []:
+                if warning not in report.warnings:
+                    report.warnings.append(warning)
             if status == "changed":
                 if event.get("check_mode") and not check_mode:
                     continue
@@ -167,6 +200,7 @@ def render(reports: list[HostReport], check_mode: bool) -> str:
     for report in reports:
         if report.status == "unchanged":
             lines.append(f"{report.name}: no changes")
+            lines += [f"  warning: {warning}" for warning in report.warnings]
             continue
         count = len(report.changes)
         status = f"{count} {noun}{'s' if count != 1 else ''}"
@@ -175,4 +209,5 @@ def render(reports: list[HostReport], check_mode: bool) -> str:
         lines.append(f"{report.name}: {status}")
         lines += [f"  {change}" for change in report.changes]
         lines += [f"  failed: {failure}" for failure in report.failures]
+        lines += [f"  warning: {warning}" for warning in report.warnings]
     return "\n".join(lines)

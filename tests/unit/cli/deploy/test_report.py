@@ -87,3 +87,68 @@ def test_a_failure_and_an_unchanged_host() -> None:
         "  failed: Task: whmcs_root: /x has no configuration.php",
         "whmcs2: no changes",
     ]
+
+
+MODULE_FILES = "astral360.smartermail.whmcs_module_files"
+OPCACHE = "astral360.smartermail.whmcs_opcache_reset"
+
+
+def test_module_version_before_and_after_per_host() -> None:
+    summary = document(
+        event(
+            "changed",
+            MODULE_FILES,
+            changed_files=["smartermail.php"],
+            module_version={"before": {"version": "1.1.0"}, "after": {"version": "1.2.0"}},
+        ),
+        event("changed", OPCACHE, how="one_shot", reset=True),
+    )
+    text = render(host_reports(summary, check_mode=False), check_mode=False)
+    assert "  module files: 1 changed (smartermail.php); module 1.1.0 → 1.2.0" in text
+    assert "  web server's OPcache reset through a one-shot file" in text
+
+
+def test_check_mode_cannot_read_the_new_version_and_says_so() -> None:
+    summary = document(
+        event(
+            "changed",
+            MODULE_FILES,
+            check_mode=True,
+            changed_files=["smartermail.php"],
+            module_version={"before": {"version": "1.1.0"}, "after": None},
+        )
+    )
+    text = render(host_reports(summary, check_mode=True), check_mode=True)
+    assert "module 1.1.0 → ? (read when the new files are unpacked, not in check mode)" in text
+
+
+def test_a_fresh_install_and_an_unchanged_version() -> None:
+    fresh = document(
+        event(
+            "changed",
+            MODULE_FILES,
+            added=["smartermail.php"],
+            module_version={"before": None, "after": {"version": "1.2.0"}},
+        )
+    )
+    assert "module none → 1.2.0" in render(host_reports(fresh, False), False)
+    same = document(
+        event(
+            "changed",
+            MODULE_FILES,
+            fixed_attributes=["lib/"],
+            module_version={"before": {"version": "1.2.0"}, "after": {"version": "1.2.0"}},
+        )
+    )
+    assert "mode/owner fixed (lib/); module 1.2.0" in render(host_reports(same, False), False)
+
+
+def test_the_opcache_no_op_warning_reaches_the_summary() -> None:
+    warning = "the module files changed, but PHP-FPM ... has OPcache on with opcache.validate_timestamps off"
+    summary = document(
+        event("changed", MODULE_FILES, changed_files=["smartermail.php"]),
+        event("ok", OPCACHE, how="none", reset=False, warnings=[warning]),
+    )
+    reports = host_reports(summary, check_mode=False)
+    assert reports[0].to_dict()["warnings"] == [warning]
+    assert f"  warning: {warning}" in render(reports, check_mode=False)

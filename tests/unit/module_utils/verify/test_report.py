@@ -129,3 +129,31 @@ def test_summary_and_failure_lines() -> None:
         "mail1/port: TCP connect to mail1:443 timed out (hint: a firewall drops it)"
     ]
     assert target_names(RESULTS) == ["mail1", "mail2"]
+
+
+def test_the_module_version_is_a_target_property_in_json_and_junit() -> None:
+    version = CheckResult(
+        "module-version",
+        "whmcs1",
+        "pass",
+        "module 1.2.0 (MetaData MODVersion 1.2.0, CHANGELOG.md release 1.2.0)",
+        "",
+        7,
+        {"module_version": "1.2.0", "meta_version": "1.2.0", "changelog_version": "1.2.0"},
+    )
+    results = [*RESULTS, version]
+    document = build_document(results)
+    targets = {target["name"]: target for target in document["targets"]}
+    assert targets["whmcs1"] == {"name": "whmcs1", "module_version": "1.2.0", "changelog_version": "1.2.0"}
+    assert targets["mail1"] == {"name": "mail1"}
+
+    root = parse(build_junit(results))
+    suite = next(s for s in root.iter("testsuite") if s.get("name", "").endswith(": whmcs1"))
+    assert next(iter(suite)).tag == "properties"  # before the test cases, as the JUnit schema wants
+    assert {p.get("name"): p.get("value") for p in suite.iter("property")} == {
+        "module_version": "1.2.0",
+        "changelog_version": "1.2.0",
+    }
+    assert not list(
+        next(s for s in root.iter("testsuite") if s.get("name", "").endswith(": mail1")).iter("property")
+    )

@@ -12,6 +12,7 @@ def test_registry_ids_dependencies_and_scope() -> None:
         "whmcs-version",
         "php-version",
         "module-files",
+        "module-version",
         "hooks",
         "server",
         "product",
@@ -19,6 +20,7 @@ def test_registry_ids_dependencies_and_scope() -> None:
         "usage",
         "php-curl",
         "php-extensions",
+        "opcache",
     ]
     assert specs["server"].requires == ("whmcs-version", "credentials")
     assert specs["usage"].requires == ("server",)
