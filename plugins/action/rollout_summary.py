@@ -48,7 +48,7 @@ def _host_variables(hostvars, names):
     wanted = ("module_files_result", "smartermail_verify_report", "smartermail_rollback")
     picked = {}
     for name in names:
-        variables = hostvars[name] if name in hostvars else {}
+        variables = hostvars.get(name, {})
         picked[name] = dict((key, variables[key]) for key in wanted if key in variables)
     return picked
 
@@ -80,7 +80,9 @@ class ActionModule(ActionBase):
             try:
                 result["report"] = _write_report(str(report), summary)
             except OSError as error:
-                result.update(failed=True, msg="cannot write the rollout report %s: %s" % (report, to_native(error)))
+                result.update(
+                    failed=True, msg="cannot write the rollout report %s: %s" % (report, to_native(error))
+                )
                 return result
         result.update(changed=False, msg=render_lines(summary))
         # Shown without -v, as debug is: this is the account the operator reads.

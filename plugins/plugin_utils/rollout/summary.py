@@ -110,7 +110,8 @@ def build_summary(
             waiting.append(name)
     failing = [name for name in batch if hosts.get(name, {}).get("status") in ("rolled_back", "failed")]
     stopped = bool(failing) and (
-        max_fail_percentage is not None and len(failing) / float(max(len(batch), 1)) > max_fail_percentage / 100.0
+        max_fail_percentage is not None
+        and len(failing) / float(max(len(batch), 1)) > max_fail_percentage / 100.0
     )
     for name in waiting:
         hosts[name] = {"status": "not_reached" if stopped else "pending", "reasons": [], "version": None}
