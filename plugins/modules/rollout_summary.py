@@ -40,6 +40,7 @@ attributes:
     description: Reads variables only; the report is written in check mode too.
   diff_mode:
     support: none
+    description: Changes nothing on a host, so there is no diff.
   action:
     support: full
     description: Runs on the controller, never on the host.
