@@ -234,6 +234,7 @@ diff:
 """
 
 import os
+import pwd
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -244,12 +245,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module
     module_product_count,
     plan_module_hooks,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
-    ModuleOptionError,
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
     ModuleSchemaError,
-    check_schema_matches,
-    read_module_config_options,
+    read_host_config_options,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import module_schema
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import ModuleOptionError
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
     MODULE_NAME,
     WhmcsProductError,
@@ -258,6 +259,11 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     plan_product,
     plan_removal,
     removal_targets,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.web_php_user import (
+    WebPhpUser,
+    WebUserError,
+    web_php_user,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import (
     PlanBatch,
@@ -281,7 +287,7 @@ class ProductRun(NamedTuple):
 
 class WhmcsProductModule(WhmcsWriteModule):
     name = "whmcs_product"
-    input_errors = (ModuleOptionError, ModuleSchemaError)
+    input_errors = (ModuleOptionError, ModuleSchemaError, WebUserError)
     lock_purpose = "products"
 
     def argument_spec(self):
@@ -320,9 +326,16 @@ class WhmcsProductModule(WhmcsWriteModule):
                     "a product give name and group",
                 )
             self.removals = removal_targets(self.params["products"])
-        self.request = build_request(self.params) if self.params["state"] == "present" else None
+        # Names the named schema does not know wait for the module's own settings (prepare).
+        present = self.params["state"] == "present"
+        self.request = build_request(self.params, defer_unknown=True) if present else None
         if self.request is not None:
             self.result["configoptions"] = dict(self.request.configoptions)
+            if self.request.unchecked and self.params["validate_only"]:
+                self.module.warn(
+                    "options %s are not named settings; they are checked against the settings the "
+                    "installed module declares when the product is written" % ", ".join(self.request.unchecked)
+                )
 
     def module_file(self):
         return self.params["module_file"] or os.path.join(self.params["whmcs_root"], MODULE_RELATIVE_PATH)
@@ -345,15 +358,38 @@ class WhmcsProductModule(WhmcsWriteModule):
         if not os.path.isfile(module_file):
             message = "the SmarterMail module is not installed: %s does not exist" % module_file
             if self.check_mode:
-                self.module.warn("%s; option values were checked against the named schema only" % message)
+                unchecked = self.request.unchecked
+                self.module.warn(
+                    "%s; option values were checked against the named schema only%s"
+                    % (
+                        message,
+                        "; options %s (settings the module may add) are left out of the plan"
+                        % ", ".join(unchecked)
+                        if unchecked
+                        else "",
+                    )
+                )
                 return
             self.module.fail_json(
                 msg="%s; install the module files first (module_files role)" % message, **self.result
             )
-        for warning in check_schema_matches(
-            read_module_config_options(self.params["php_binary"], module_file, self.params["web_user"])
-        ):
+        # The module's settings as it offers them on this host: inside WHMCS, database at hand,
+        # so dropdown choices it reads from its own tables are this host's (also in check mode).
+        declared = read_host_config_options(
+            self.params["php_binary"], self.params["whmcs_root"], module_file, self.php_user()
+        )
+        schema = module_schema(declared)
+        for warning in schema.warnings:
             self.module.warn(warning)
+        self.request = build_request(self.params, schema.specs)
+        self.result["configoptions"] = dict(self.request.configoptions)
+
+    def php_user(self):
+        """web_user when given (web_php_user's rules); otherwise the user running the task."""
+        if self.params["web_user"]:
+            return web_php_user(self.params["web_user"])
+        me = pwd.getpwuid(os.geteuid())
+        return WebPhpUser(me.pw_name, me.pw_dir, None)
 
     def plan(self, cursor):
         products = self.plan_products(cursor)
