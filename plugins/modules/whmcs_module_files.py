@@ -226,8 +226,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module
     ModuleSchemaError,
     read_module_config_options,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import check_schema_matches
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import ModuleOptionError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import (
+    check_schema_matches,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    ModuleOptionError,
+)
 
 
 def argument_spec():

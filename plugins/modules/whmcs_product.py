@@ -238,6 +238,11 @@ import pwd
 from functools import partial
 from typing import Any, NamedTuple
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
+    SERVER_MODULE_FILE,
+    ModuleSchemaError,
+    read_host_config_options,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_hooks import (
     HooksPlan,
     apply_hooks_plan,
@@ -245,12 +250,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module
     module_product_count,
     plan_module_hooks,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
-    ModuleSchemaError,
-    read_host_config_options,
-)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import module_schema
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import ModuleOptionError
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    ModuleOptionError,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
     MODULE_NAME,
     WhmcsProductError,
@@ -270,8 +273,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_
     WhmcsWriteModule,
     plan_every,
 )
-
-MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smartermail.php")
 
 
 class ProductRun(NamedTuple):
@@ -334,11 +335,12 @@ class WhmcsProductModule(WhmcsWriteModule):
             if self.request.unchecked and self.params["validate_only"]:
                 self.module.warn(
                     "options %s are not named settings; they are checked against the settings the "
-                    "installed module declares when the product is written" % ", ".join(self.request.unchecked)
+                    "installed module declares when the product is written"
+                    % ", ".join(self.request.unchecked)
                 )
 
     def module_file(self):
-        return self.params["module_file"] or os.path.join(self.params["whmcs_root"], MODULE_RELATIVE_PATH)
+        return self.params["module_file"] or os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
 
     def prepare(self):
         """Refuse a module whose settings differ from the named schema; warn in check mode when absent."""

@@ -40,8 +40,15 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.local_
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.web_php_user import WebPhpUser
 
-__all__ = ["ModuleSchemaError", "read_host_config_options", "read_module_config_options"]
+__all__ = [
+    "SERVER_MODULE_FILE",
+    "ModuleSchemaError",
+    "read_host_config_options",
+    "read_module_config_options",
+]
 
+# The SmarterMail server module inside a WHMCS root.
+SERVER_MODULE_FILE = os.path.join("modules", "servers", "smartermail", "smartermail.php")
 PHP_TIMEOUT_SECONDS = 30
 HOST_TIMEOUT_SECONDS = 60  # init.php boots WHMCS first
 _JSON_MARKER = "@@SMARTERMAIL-WHMCS-CONFIGOPTIONS@@"
@@ -149,7 +156,9 @@ def _payload(stdout: str) -> Optional[Dict[str, Any]]:
     return payload if isinstance(payload, dict) else None
 
 
-def _options(payload: Dict[str, Any], module_file: str, function: str, hint: str = "") -> List[Dict[str, Any]]:
+def _options(
+    payload: Dict[str, Any], module_file: str, function: str, hint: str = ""
+) -> List[Dict[str, Any]]:
     error = payload.get("error")
     if error:
         if error.get("kind") == "missing_function":
@@ -201,7 +210,9 @@ def read_module_config_options(
             % (result.returncode, function, module_file, said, _unreadable_hint(identity, said))
         )
     error = payload.get("error") or {}
-    return _options(payload, module_file, function, _unreadable_hint(identity, str(error.get("message") or "")))
+    return _options(
+        payload, module_file, function, _unreadable_hint(identity, str(error.get("message") or ""))
+    )
 
 
 def read_host_config_options(

@@ -80,7 +80,9 @@ def _label(spec: OptionSpec, field: Mapping[str, Any]) -> str:
     )
 
 
-def _named_slot_problems(spec: OptionSpec, field: Mapping[str, Any], changed_defaults: List[str]) -> List[str]:
+def _named_slot_problems(
+    spec: OptionSpec, field: Mapping[str, Any], changed_defaults: List[str]
+) -> List[str]:
     label = _label(spec, field)
     module_type = str(field.get("Type") or "").strip().lower()
     if module_type != spec.whmcs_type:
@@ -94,7 +96,8 @@ def _named_slot_problems(spec: OptionSpec, field: Mapping[str, Any], changed_def
         choices = tuple(str(choice).strip().lower() for choice in field.get("Options") or ())
         if choices != spec.choices:
             return [
-                "%s offers %s, expected %s" % (label, ", ".join(choices) or "nothing", ", ".join(spec.choices))
+                "%s offers %s, expected %s"
+                % (label, ", ".join(choices) or "nothing", ", ".join(spec.choices))
             ]
     return []
 
@@ -106,7 +109,14 @@ def _added_spec(slot: int, field: Mapping[str, Any], choices_known: bool) -> Tup
     raw_key = "configoption%d" % slot
     named = {spec.name.lower() for spec in OPTIONS}
     # A numeric key (a list), or one that is already a named option or a raw key, is reachable by slot only.
-    name = key if key and not key.isdigit() and key.lower() not in named and not key.lower().startswith("configoption") else raw_key
+    name = (
+        key
+        if key
+        and not key.isdigit()
+        and key.lower() not in named
+        and not key.lower().startswith("configoption")
+        else raw_key
+    )
     kind = _KIND_OF_TYPE.get(module_type)
     if kind is None:
         problem = "slot %d (%r) is of type %r, which WHMCS does not store in a product setting" % (

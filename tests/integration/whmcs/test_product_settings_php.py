@@ -226,14 +226,16 @@ def test_a_release_that_inserts_a_setting_before_the_named_ones_is_refused(tmp_p
     extra = module.parent / "lib" / "FixtureRelease.php"
     extra.write_text(
         extra.read_text().replace(
-            "function smartermail_fixtureReleaseConfigOptions()\n{", "function smartermail_fixtureReleaseConfigOptions()\n{\n    return [];"
+            "function smartermail_fixtureReleaseConfigOptions()\n{",
+            "function smartermail_fixtureReleaseConfigOptions()\n{\n    return [];",
         )
     )
     options = read_module_config_options("php", str(module))
     assert len(options) == 24
     with pytest.raises(ModuleSchemaError) as caught:
         check_schema_matches(options)
-    assert "slot 8 (delete_data_on_terminate; the module calls it 'Region') is of type 'text', expected 'yesno'" in str(
-        caught.value
+    assert (
+        "slot 8 (delete_data_on_terminate; the module calls it 'Region') is of type 'text', expected 'yesno'"
+        in str(caught.value)
     )
     assert "Nothing was written" in str(caught.value)

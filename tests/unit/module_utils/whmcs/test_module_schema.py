@@ -156,7 +156,9 @@ def test_more_than_24_settings_are_refused() -> None:
 
 def test_a_setting_inserted_among_the_named_ones_is_refused_not_mapped() -> None:
     fields = declared_named()
-    fields.insert(6, {"key": "region", "Type": "text", "Default": "", "Options": [], "FriendlyName": "Region"})
+    fields.insert(
+        6, {"key": "region", "Type": "text", "Default": "", "Options": [], "FriendlyName": "Region"}
+    )
     with pytest.raises(ModuleSchemaError) as caught:
         module_schema(fields)
     message = str(caught.value)
