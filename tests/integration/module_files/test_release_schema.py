@@ -13,7 +13,9 @@ pytestmark = pytest.mark.slow
 
 def install(tmp_path: Path, root: Path, src: Path) -> PlaybookRun:
     args = {"whmcs_root": str(root), "owner": "root", "group": "root", "src": str(src), "check_schema": True}
-    return run_module(tmp_path, "astral360.smartermail.whmcs_module_files", args, register="files", name="Files")
+    return run_module(
+        tmp_path, "astral360.smartermail.whmcs_module_files", args, register="files", name="Files"
+    )
 
 
 def whmcs_root(tmp_path: Path) -> Path:
@@ -58,6 +60,8 @@ def test_a_release_whose_named_settings_moved_is_refused_before_the_swap(tmp_pat
     message = run.results["msg"]
     assert message.startswith("smartermail_module_src: the module's settings do not match the named options")
     assert "slot 1 (gb_per_tranche; the module calls it 'Region') defaults to '', expected '10'" in message
-    assert "slot 8 (delete_data_on_terminate; " in message and "is of type 'text', expected 'yesno'" in message
+    assert (
+        "slot 8 (delete_data_on_terminate; " in message and "is of type 'text', expected 'yesno'" in message
+    )
     assert "The installed module files were left as they were" in message
     assert not (root / "modules" / "servers" / "smartermail").exists()
