@@ -36,14 +36,22 @@ def _files_changed(files: Any) -> bool:
     return any(files.get(key) for key in CONTENT_KEYS)
 
 
+def _version_name(side: Any) -> Optional[str]:
+    """'1.2.0' from a module_version side: a version fact ({version, meta_version, ...}) or a plain string."""
+    if isinstance(side, Mapping):
+        side = side.get("version")
+    return str(side) if side else None
+
+
 def _version(files: Any) -> Optional[Dict[str, Any]]:
     """module_version {before, after} when whmcs_module_files reports it (older releases do not)."""
     if not isinstance(files, Mapping):
         return None
     version = files.get("module_version")
-    if isinstance(version, Mapping) and (version.get("before") or version.get("after")):
-        return {"before": version.get("before"), "after": version.get("after")}
-    return None
+    if not isinstance(version, Mapping):
+        return None
+    before, after = _version_name(version.get("before")), _version_name(version.get("after"))
+    return {"before": before, "after": after} if (before or after) else None
 
 
 def verify_reasons(report: Any) -> List[str]:

@@ -1,8 +1,8 @@
 """Rolling upgrades with automatic rollback: real ansible-playbook runs against a 3-host sandbox fleet.
 
-The fleet runs the fixture module (the old release). The new release is a copy of it whose
-CreateAccount first converts the domain with idn_to_ascii() (ext-intl), as a release adding IDN
-support would. whmcs2's PHP lacks those functions - its whmcs_php_binary is a wrapper that
+The fleet runs the fixture module 1.1.0 (the old release). The new release is the TEST RELEASE
+1.2.0 (tests/fixtures/module_release.py: 24 settings) whose CreateAccount also first converts the
+domain with idn_to_ascii() (ext-intl), as a release adding IDN support would. whmcs2's PHP lacks those functions - its whmcs_php_binary is a wrapper that
 disables idn_to_ascii/idn_to_utf8, as a host whose php.ini lists them in disable_functions (or
 that has no php-intl) - so on whmcs2 alone the module's Create fails, and verify's test order
 (smartermail_verify_order) fails there. The old release never calls them: verify passes on
@@ -21,7 +21,8 @@ import pytest
 import yaml
 from fixtures.ansible_runner import ansible_env
 from fixtures.cli import run_cli
-from fixtures.install import copy_tree, module_tree, run_playbook
+from fixtures.install import module_tree, run_playbook
+from fixtures.module_release import build_release
 from fixtures.sandbox import SandboxInfo, sandbox
 
 INSTALL = "astral360.smartermail.install"
@@ -37,18 +38,15 @@ IDN_CREATE = (
 pytestmark = pytest.mark.slow
 
 
-def old_release(info: SandboxInfo) -> Path:
-    return Path(info.group_vars["smartermail_module_src"])
-
-
-def release(info: SandboxInfo, target: Path, edit: tuple[str, str, str]) -> Path:
-    """A copy of the installed release with one file edited: (path, old text, new text)."""
-    copy_tree(old_release(info), target / MODULE)
-    path, old, new = edit
-    file = target / MODULE / path
+def idn_release(target: Path) -> Path:
+    """Release 1.2.0 whose Create needs idn_to_ascii()."""
+    build_release(target)
+    file = target / MODULE / "smartermail.php"
     text = file.read_text()
-    assert old in text, f"{path} no longer holds {old!r}: update the test release"
-    file.write_text(text.replace(old, new, 1))
+    assert OLD_CREATE in text, (
+        "smartermail.php no longer holds CreateAccount as expected: update the test release"
+    )
+    file.write_text(text.replace(OLD_CREATE, IDN_CREATE, 1))
     return target
 
 
@@ -102,7 +100,7 @@ def test_failed_verify_on_the_second_host_rolls_it_back_and_stops(
 ) -> None:
     info, host_vars = fleet
     old = trees(info)
-    new_release = release(info, tmp_path / "release", ("smartermail.php", OLD_CREATE, IDN_CREATE))
+    new_release = idn_release(tmp_path / "release")
     report = tmp_path / "reports" / "rollout.json"
     run = run_playbook(
         info,
@@ -161,7 +159,7 @@ def test_failed_verify_on_the_second_host_rolls_it_back_and_stops(
 def test_check_mode_runs_no_rollback(fleet: tuple[SandboxInfo, Path], tmp_path: Path) -> None:
     info, host_vars = fleet
     before = trees(info)
-    new_release = release(info, tmp_path / "release", ("smartermail.php", OLD_CREATE, IDN_CREATE))
+    new_release = idn_release(tmp_path / "release")
     report = tmp_path / "rollout.json"
     run = run_playbook(
         info,
@@ -186,9 +184,9 @@ def test_check_mode_runs_no_rollback(fleet: tuple[SandboxInfo, Path], tmp_path: 
 
 
 def test_rollout_without_failure_moves_every_host(fleet: tuple[SandboxInfo, Path], tmp_path: Path) -> None:
-    """Through `smartermail-whmcs deploy`, whose summary ends with the rollout's."""
+    """Release 1.2.0 as it is, through `smartermail-whmcs deploy`, whose summary ends with the rollout's."""
     info, host_vars = fleet
-    new_release = release(info, tmp_path / "release", ("README.md", "", "Release notes: nothing breaks.\n"))
+    new_release = build_release(tmp_path / "release")
     done = run_cli(
         "deploy",
         "-i",

@@ -86,10 +86,17 @@ def test_nothing_to_restore_and_failures_before_verify_are_failed_not_rolled_bac
 
 
 def test_versions_are_shown_when_the_module_files_step_reports_them() -> None:
-    files = {**CHANGED, "module_version": {"before": "1.1.0", "after": "1.2.0"}}
+    # whmcs_module_files reports each side as a version fact, null where there is no tree.
+    files = {
+        **CHANGED,
+        "module_version": {"before": {"version": "1.1.0", "mismatch": False}, "after": {"version": "1.2.0"}},
+    }
     summary = build_summary(["whmcs1"], ["whmcs1"], ["whmcs1"], {"whmcs1": host(files, PASSED)}, 0)
     assert summary["hosts"]["whmcs1"]["version"] == {"before": "1.1.0", "after": "1.2.0"}
     assert render_lines(summary)[1] == "moved: whmcs1 (module 1.1.0 -> 1.2.0)"
+    first_install = {**CHANGED, "module_version": {"before": None, "after": {"version": "1.2.0"}}}
+    summary = build_summary(["whmcs1"], ["whmcs1"], ["whmcs1"], {"whmcs1": host(first_install, PASSED)}, 0)
+    assert render_lines(summary)[1] == "moved: whmcs1 (module none -> 1.2.0)"
 
 
 def test_only_attributes_fixed_is_not_a_move() -> None:
