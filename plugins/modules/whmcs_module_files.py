@@ -103,9 +103,15 @@ options:
   check_schema:
     description:
       - Before the new tree replaces the installed one, read its C(smartermail_ConfigOptions())
-        through O(php_binary) and refuse it when the settings would not line up with the 23
-        named options (count, types, dropdown choices, moved defaults). The installed tree is left
-        as it was. Turn off only for a module this collection does not know.
+        through O(php_binary) and refuse it when its first 23 settings would not line up with the
+        23 named options (fewer settings, types, dropdown choices, moved defaults) or it declares
+        more than the 24 WHMCS can store. Settings 24.. that a newer release adds are accepted
+        (see docs/options.md, "Settings read from the module"). The installed tree is left as it
+        was. Turn off only for a module this collection does not know.
+      - There is no database here - C(WHMCS\Database\Capsule) is a stand-in whose every call
+        throws a C(RuntimeException) - so a release that reads a dropdown's choices from its own
+        tables answers its fallback; those choices are checked by M(astral360.smartermail.whmcs_product)
+        on the host.
       - This runs the new module's own PHP, confined - as O(owner) (the web user) when the task
         runs as root, with C(php -n) (no php.ini, no extensions beyond the built-in ones),
         C(open_basedir) limited to the unpacked folder, which it can read but not change, no URL
@@ -229,11 +235,15 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_introspection import (
     read_module_version,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
+    ModuleSchemaError,
+    read_module_config_options,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import (
+    check_schema_matches,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
-    ModuleSchemaError,
-    check_schema_matches,
-    read_module_config_options,
 )
 
 

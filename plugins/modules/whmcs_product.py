@@ -14,18 +14,23 @@ version_added: 0.1.0
 description:
   - Writes what the WHMCS admin area writes for a product that uses the C(smartermail) server
     module, directly in the WHMCS database - the product group (created when missing), the
-    C(tblproducts) row with every NOT NULL column, the 23 module settings in
-    C(configoption1..23), the monthly C(tblpricing) row of one currency and, on WHMCS versions
+    C(tblproducts) row with every NOT NULL column, the module settings in
+    C(configoption1..24), the monthly C(tblpricing) row of one currency and, on WHMCS versions
     that have it, the C(tblproducts_slugs) row. All of it in one transaction.
   - The product is identified by O(name) within O(group) and is updated in place. Only the
     columns that differ are written.
-  - Before writing, the installed module's own C(smartermail_ConfigOptions()) is read through
-    C(php) (only the C(WHMCS) constant is defined) and compared with the named options, slot by
-    slot. A module with a different number of settings, other types or other defaults is refused,
-    so a newer module release cannot silently shift the meaning of C(configoptionN).
-  - That runs the module's own PHP, confined - as O(web_user) when the task runs as root, with
-    C(php -n), C(open_basedir) limited to the module folder, no URL wrappers, the functions that
-    run commands, open connections or write files disabled, an empty environment and a timeout.
+  - Before writing, the settings the installed module declares are read from its own
+    C(smartermail_ConfigOptions()), run inside the host's WHMCS - the host's C(php) with its
+    C(init.php), database connected, as O(web_user) - the way a WHMCS localAPI script runs. Also
+    in check mode (it only reads). See docs/options.md, "Settings read from the module".
+  - Its first 23 settings must be the named options, slot by slot (type, dropdown choices,
+    defaults); a release with fewer settings, more than the 24 WHMCS stores, or settings that
+    moved slots is refused before any write, never mapped silently.
+  - Settings 24.. that a newer release adds are set by the module's own C(ConfigOptions) key (for
+    example C(package)) or by C(configoption24), otherwise take the module's default, and are
+    checked by their declared type. A dropdown whose choices the module reads from its own
+    tables is checked against the choices it offers on this host; the error names the setting,
+    the value and those choices.
   - Products ask for a domain - C(showdomainoptions=1) ("Require Domain"), product type C(other) -
     because the module keys everything on the service's domain; an existing product with
     C(showdomainoptions=0) is corrected on the next run.
@@ -35,7 +40,8 @@ description:
     product uses the module and the module folder (beside O(module_file)) has a C(hooks.php), and
     removed when the last product of the module is removed or the folder has no C(hooks.php), as
     WHMCS's own rebuild would. Same transaction and lock as the product.
-  - Diffs show the product fields, the pricing row, the named module settings and C(module_hooks),
+  - Diffs show the product fields, the pricing row, the module settings (by name; settings a
+    release adds by their C(ConfigOptions) key) and C(module_hooks),
     the C(ModuleHooks) setting before and after.
   - O(state=absent) with O(products) removes several products in one call, all or none - every
     removal is planned, and refused while a service uses its product, before any row is deleted,
@@ -108,7 +114,9 @@ options:
   options:
     description:
       - The module settings by name (see docs/options.md), for example C(gb_per_tranche),
-        C(offer_eas), C(dmarc_policy). Names that are not given take the module's defaults.
+        C(offer_eas), C(dmarc_policy), and settings a newer module release adds by their
+        C(ConfigOptions) key (for example C(package)). Names that are not given take the
+        module's defaults.
       - Yes/no settings take C(true), C(false), C(yes), C(no), C(on), C(off) or C('') and are stored
         as C(on) / C('').
       - Raw keys C(configoption1) .. C(configoption24) are accepted too; a name and its raw key may
@@ -126,13 +134,18 @@ options:
   validate_only:
     description:
       - Only check the parameters (names, prices, the named options, autosetup) and return the
-        C(configoption1..24) values that would be written; no database and no file is read.
+        C(configoption1..24) values that would be written; no database and no file is read, so
+        option names other than the named ones (settings a release adds) are checked when the
+        product is written, with a warning here.
       - The preflight role uses it so that bad product input fails before any change.
     type: bool
     default: false
   module_file:
     description:
-      - The installed C(smartermail.php) whose C(ConfigOptions) are checked against the named options.
+      - The installed C(smartermail.php) whose C(ConfigOptions) give the product settings.
+      - Only the module WHMCS loads (the default) is read inside WHMCS; another file is read
+        confined and without a database (as the C(check_schema) of M(astral360.smartermail.whmcs_module_files)
+        does), so the choices of dropdowns the module fills from its own tables are not checked.
       - Default C(<whmcs_root>/modules/servers/smartermail/smartermail.php). When it does not exist
         the module fails (install the module files first), except in check mode, where it warns
         and checks the values against the named schema only.
@@ -143,8 +156,8 @@ options:
   web_user:
     description:
       - The user the web server runs PHP as (C(whmcs_web_user)). When the task runs as root, the
-        module's C(ConfigOptions) are read as this user; a name that is not a user on the host is
-        refused rather than run as root.
+        module's C(ConfigOptions) are read inside WHMCS as this user; a name that is not a user on
+        the host is refused rather than run as root.
       - Omitted, or without root, php runs as the user running the task.
     type: str
   state:
@@ -234,9 +247,20 @@ diff:
 """
 
 import os
+import pwd
 from functools import partial
 from typing import Any, NamedTuple
 
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.confined_php import (
+    ConfinedPhpError,
+    php_identity,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
+    SERVER_MODULE_FILE,
+    ModuleSchemaError,
+    read_host_config_options,
+    read_module_config_options,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_hooks import (
     HooksPlan,
     apply_hooks_plan,
@@ -244,11 +268,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module
     module_product_count,
     plan_module_hooks,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import module_schema
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
-    ModuleSchemaError,
-    check_schema_matches,
-    read_module_config_options,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.products import (
     MODULE_NAME,
@@ -259,13 +281,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.produc
     plan_removal,
     removal_targets,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.web_php_user import WebPhpUser
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.write_module import (
     PlanBatch,
     WhmcsWriteModule,
     plan_every,
 )
-
-MODULE_RELATIVE_PATH = os.path.join("modules", "servers", "smartermail", "smartermail.php")
 
 
 class ProductRun(NamedTuple):
@@ -320,12 +341,20 @@ class WhmcsProductModule(WhmcsWriteModule):
                     "a product give name and group",
                 )
             self.removals = removal_targets(self.params["products"])
-        self.request = build_request(self.params) if self.params["state"] == "present" else None
+        # Names the named schema does not know wait for the module's own settings (prepare).
+        present = self.params["state"] == "present"
+        self.request = build_request(self.params, defer_unknown=True) if present else None
         if self.request is not None:
             self.result["configoptions"] = dict(self.request.configoptions)
+            if self.request.unchecked and self.params["validate_only"]:
+                self.module.warn(
+                    "options %s are not named settings; they are checked against the settings the "
+                    "installed module declares when the product is written"
+                    % ", ".join(self.request.unchecked)
+                )
 
     def module_file(self):
-        return self.params["module_file"] or os.path.join(self.params["whmcs_root"], MODULE_RELATIVE_PATH)
+        return self.params["module_file"] or os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
 
     def prepare(self):
         """Refuse a module whose settings differ from the named schema; warn in check mode when absent."""
@@ -345,15 +374,50 @@ class WhmcsProductModule(WhmcsWriteModule):
         if not os.path.isfile(module_file):
             message = "the SmarterMail module is not installed: %s does not exist" % module_file
             if self.check_mode:
-                self.module.warn("%s; option values were checked against the named schema only" % message)
+                unchecked = self.request.unchecked
+                self.module.warn(
+                    "%s; option values were checked against the named schema only%s"
+                    % (
+                        message,
+                        "; options %s (settings the module may add) are left out of the plan"
+                        % ", ".join(unchecked)
+                        if unchecked
+                        else "",
+                    )
+                )
                 return
             self.module.fail_json(
                 msg="%s; install the module files first (module_files role)" % message, **self.result
             )
-        for warning in check_schema_matches(
-            read_module_config_options(self.params["php_binary"], module_file, self.params["web_user"])
-        ):
+        schema = module_schema(*self.declared_settings(module_file))
+        for warning in schema.warnings:
             self.module.warn(warning)
+        self.request = build_request(self.params, schema.specs)
+        self.result["configoptions"] = dict(self.request.configoptions)
+
+    def declared_settings(self, module_file):
+        """(ConfigOptions fields, whether dropdown choices are this host's) of ``module_file``.
+
+        The module WHMCS loads is read inside WHMCS, database at hand, so choices it reads from its
+        own tables are this host's (also in check mode). Another file (module_file pointing
+        elsewhere) is not what WHMCS runs: it is read confined, without a database.
+        """
+        installed = os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
+        php = self.params["php_binary"]
+        if os.path.realpath(module_file) == os.path.realpath(installed):
+            return read_host_config_options(
+                php, self.params["whmcs_root"], module_file, self.php_user()
+            ), True
+        return read_module_config_options(php, module_file, self.params["web_user"]), False
+
+    def php_user(self):
+        """web_user when the task runs as root (never root in place of a missing user); else the task's user."""
+        try:
+            identity = php_identity(self.params["web_user"])
+        except ConfinedPhpError as refused:
+            raise ModuleSchemaError(str(refused)) from None
+        entry = pwd.getpwuid(os.geteuid() if identity is None else identity.uid)
+        return WebPhpUser(entry.pw_name, entry.pw_dir, identity)
 
     def plan(self, cursor):
         products = self.plan_products(cursor)

@@ -8,7 +8,8 @@ decrypted with this tree's cc_encryption_hash (and entity-decoded, as WHMCS hand
 logs in to SmarterMail at the row's own hostname/port/SSL setting as a system administrator.
 
 product: each product of the module (or the one named) asks for a domain when ordered ("Require
-Domain", showdomainoptions), has valid stored options, a price, and is linked to this server
+Domain", showdomainoptions), has valid stored options (judged by the settings the installed module
+offers on this host: product_schema.py), a price, and is linked to this server
 (through its server group, or as the default server when it has none).
 """
 
@@ -31,6 +32,10 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.smartermail.
     SmarterMailTwoFactorRequiredError,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.model import CheckFailed, Outcome
+from ansible_collections.astral360.smartermail.plugins.module_utils.verify.product_schema import (
+    HostSchema,
+    host_schema,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.runner import TargetContext
 from ansible_collections.astral360.smartermail.plugins.module_utils.verify.whmcs_context import (
     query,
@@ -258,15 +263,15 @@ def _link_findings(
 
 
 def _product_findings(
-    connection: Any, product: Dict[str, Any], server: Optional[Dict[str, Any]]
+    connection: Any, product: Dict[str, Any], server: Optional[Dict[str, Any]], schema: HostSchema
 ) -> Tuple[List[str], List[str], str]:
-    failures: List[str] = []
-    warnings: List[str] = []
+    failures: List[str] = [schema.failure] if schema.failure else []
+    warnings: List[str] = [schema.warning] if schema.warning else []
     if product.get("servertype") != SERVER_TYPE:
         failures.append("it uses module %r, not %s" % (product.get("servertype"), SERVER_TYPE))
     if str(product.get("showdomainoptions") or "") in ("", "0"):
         failures.append(NO_DOMAIN)
-    failures.extend(stored_option_problems(product))
+    failures.extend(stored_option_problems(product, schema.specs))
     price_failures, price_warnings, price_text = _price_findings(connection, product)
     link_failures, link_warnings = _link_findings(connection, product, server)
     return failures + price_failures + link_failures, warnings + price_warnings + link_warnings, price_text
@@ -281,9 +286,10 @@ def check_product(context: TargetContext) -> Outcome:
     failed: List[str] = []
     warned: List[str] = []
     fine: List[str] = []
+    schema = host_schema(context)  # before the database is opened: it may run WHMCS's PHP
     with whmcs_db(context) as connection:
         for product in _products(context, connection):
-            failures, warnings, price_text = _product_findings(connection, product, server)
+            failures, warnings, price_text = _product_findings(connection, product, server, schema)
             label = "product %r (id %d)" % (product["name"], int(product["id"]))
             if failures:
                 failed.append("%s: %s" % (label, "; ".join(failures + warnings)))

@@ -28,7 +28,14 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 from ansible_collections.astral360.smartermail.plugins.module_utils.common.redaction import scrub
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.web_php_user import WebPhpUser
 
-__all__ = ["LocalApiAnswer", "LocalApiPhpError", "local_api_command", "run_local_api"]
+__all__ = [
+    "LocalApiAnswer",
+    "LocalApiPhpError",
+    "first_php_line",
+    "local_api_command",
+    "run_local_api",
+    "run_whmcs_php",
+]
 
 MARKER = "@@SMARTERMAIL-WHMCS-LOCALAPI@@"
 OUTPUT_LIMIT = 400
@@ -136,6 +143,52 @@ def parse_output(stdout: str) -> Optional[Dict[str, Any]]:
     return envelope
 
 
+def run_whmcs_php(
+    php_binary: str,
+    whmcs_root: str,
+    user: WebPhpUser,
+    code: str,
+    stdin: str,
+    timeout: float,
+    what: str,
+) -> "subprocess.CompletedProcess[str]":
+    """``php -r code -- ROOT`` as WHMCS's own PHP runs (see the module docstring); ``what`` names it in errors.
+
+    Shared by every script that runs inside WHMCS (localAPI calls, reading a module's settings with
+    the database at hand). LocalApiPhpError when php cannot be started or does not finish in time.
+    """
+    binary = shutil.which(php_binary)
+    if binary is None:
+        raise LocalApiPhpError("the PHP binary %r was not found (php_binary)" % php_binary)
+    try:
+        return subprocess.run(
+            [binary, "-r", code, "--", whmcs_root],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            cwd=whmcs_root,
+            env=_environment(user),
+            preexec_fn=_become(user),  # Python 3.8 has no user=/group=/extra_groups= arguments
+            start_new_session=True,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise LocalApiPhpError(
+            "WHMCS's PHP gave no answer to %s within %d s (it was stopped)" % (what, timeout)
+        ) from None
+    except OSError as error:
+        raise LocalApiPhpError(
+            "cannot run %s as %s: %s" % (binary, user.name, error.strerror or error)
+        ) from None
+
+
+def first_php_line(stderr: str, stdout: str, secrets: Iterable[Optional[str]]) -> str:
+    """php's first message on one line, secrets blanked out (for an error without an answer)."""
+    return _first_line(stderr, stdout, secrets)
+
+
 def run_local_api(
     php_binary: str,
     whmcs_root: str,
@@ -149,37 +202,14 @@ def run_local_api(
 
     An answer with ``result=error`` is returned as it is (``ok`` is False): the caller decides.
     """
-    binary = shutil.which(php_binary)
-    if binary is None:
-        raise LocalApiPhpError("the PHP binary %r was not found (php_binary)" % php_binary)
     secrets = list(secrets)
-    try:
-        done = subprocess.run(
-            local_api_command(binary, whmcs_root),
-            input=json.dumps({"action": action, "params": params}),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            cwd=whmcs_root,
-            env=_environment(user),
-            preexec_fn=_become(user),  # Python 3.8 has no user=/group=/extra_groups= arguments
-            start_new_session=True,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise LocalApiPhpError(
-            "WHMCS's PHP gave no answer to %s within %d s (it was stopped)" % (action, timeout)
-        ) from None
-    except OSError as error:
-        raise LocalApiPhpError(
-            "cannot run %s as %s: %s" % (binary, user.name, error.strerror or error)
-        ) from None
+    stdin = json.dumps({"action": action, "params": params})
+    done = run_whmcs_php(php_binary, whmcs_root, user, _PHP_CODE, stdin, timeout, action)
     envelope = parse_output(done.stdout)
     if envelope is None:
         output = _first_line(done.stderr, done.stdout, secrets)
         raise LocalApiPhpError(
             "WHMCS's PHP (%s as %s) exited %d without a localAPI answer to %s%s"
-            % (binary, user.name, done.returncode, action, (": " + output) if output else "")
+            % (done.args[0], user.name, done.returncode, action, (": " + output) if output else "")
         )
     return LocalApiAnswer(envelope["answer"], str(envelope.get("php_user") or user.name))

@@ -31,7 +31,9 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.common.sql i
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.database import WhmcsDbError
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.errors import WhmcsChangeError
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    OPTIONS,
     ModuleOptionError,
+    OptionSpec,
     money_text,
     named_options,
     resolve_options,
@@ -160,6 +162,10 @@ class ProductRequest(NamedTuple):
     server_group: Optional[str]
     autosetup: str
     configoptions: Dict[str, str]
+    # The module's settings the options were checked against (module_schema), and option names
+    # left for that check because the named schema does not know them (before the module is read).
+    specs: Tuple[OptionSpec, ...] = OPTIONS
+    unchecked: Tuple[str, ...] = ()
 
 
 class ProductPlan(NamedTuple):
@@ -248,15 +254,25 @@ def removal_targets(entries: Any) -> List[Tuple[str, str]]:
     ]
 
 
-def build_request(params: Mapping[str, Any]) -> ProductRequest:
+def build_request(
+    params: Mapping[str, Any], specs: Tuple[OptionSpec, ...] = OPTIONS, defer_unknown: bool = False
+) -> ProductRequest:
     """Check the module parameters (name, group, description, hidden, monthly_price, setup_fee,
     currency, server_group, autosetup, options) before anything is read or written.
 
+    ``specs`` are the module's settings (module_schema). With ``defer_unknown`` (the module has not
+    been read yet), option names ``specs`` does not know are left out and listed in ``unchecked``:
+    they may be settings the module release adds, checked once it is read.
     Raises WhmcsProductError or ModuleOptionError naming the parameter or option.
     """
     named, raw = split_options(params.get("options"))
+    unchecked: Tuple[str, ...] = ()
+    if defer_unknown:
+        known = {spec.name.lower() for spec in specs}
+        unchecked = tuple(str(name) for name in named if str(name).strip().lower() not in known)
+        named = {name: value for name, value in named.items() if str(name) not in unchecked}
     try:
-        configoptions = resolve_options(named, raw)
+        configoptions = resolve_options(named, raw, specs)
     except ModuleOptionError as error:
         raise ModuleOptionError("options: %s" % error) from None
     currency = params.get("currency")
@@ -272,6 +288,8 @@ def build_request(params: Mapping[str, Any]) -> ProductRequest:
         server_group=str(server_group).strip() if server_group else None,
         autosetup=normalise_autosetup(params.get("autosetup")),
         configoptions=configoptions,
+        specs=tuple(specs),
+        unchecked=unchecked,
     )
 
 
@@ -502,7 +520,9 @@ def plan_product(cursor: Any, request: ProductRequest, expected_groups: Tuple[st
             "group": str(group["name"]) if group else request.group,
             "name": str(current["name"]),
             "product": _product_view(current),
-            "options": named_options({column: current.get(column) for column in _OPTION_COLUMNS}),
+            "options": named_options(
+                {column: current.get(column) for column in _OPTION_COLUMNS}, request.specs
+            ),
         }
         rows = _rows(
             cursor,
@@ -546,7 +566,7 @@ def plan_product(cursor: Any, request: ProductRequest, expected_groups: Tuple[st
         "name": request.name,
         "product": _product_view(managed),
         "pricing": _pricing_view(pricing, currency_code),
-        "options": named_options(request.configoptions),
+        "options": named_options(request.configoptions, request.specs),
     }
     if slug_columns:
         after["slug"] = slug

@@ -7,12 +7,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
-    OPTION_NAMES,
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
     ModuleSchemaError,
-    check_schema_matches,
     read_module_config_options,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import (
+    check_schema_matches,
+    module_schema,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
+    OPTION_NAMES,
+    resolve_options,
+)
+from fixtures.module_release import build_release
 from smartermail_whmcs.sandbox.inventory import FIXTURE_MODULE_DIR
 
 FIXTURE_FILE = FIXTURE_MODULE_DIR / "smartermail.php"
@@ -62,7 +69,7 @@ def test_a_module_with_22_options_is_refused(tmp_path: Path) -> None:
     module.write_text(source[: max_users.start()] + source[max_users.end() :])
     options = read_module_config_options("php", str(module))
     assert len(options) == 22
-    with pytest.raises(ModuleSchemaError, match="declares 22 settings, the named schema has 23"):
+    with pytest.raises(ModuleSchemaError, match="declares 22 settings, fewer than the 23 named ones"):
         check_schema_matches(options)
 
 
@@ -130,14 +137,105 @@ def test_a_module_that_exits_while_loading_is_reported(tmp_path: Path) -> None:
         read_module_config_options("php", str(module))
 
 
-def test_the_whmcs_guard_is_satisfied_and_nothing_else_is_defined(tmp_path: Path) -> None:
+def test_the_whmcs_guard_is_satisfied_and_capsule_has_no_database(tmp_path: Path) -> None:
     module = tmp_path / "smartermail.php"
     module.write_text(
         "<?php\nif (!defined('WHMCS')) { die('no'); }\n"
-        "function smartermail_ConfigOptions() { return ['a' => ['Type' => 'text', 'Default' => "
-        "defined('ROOTDIR') || class_exists('WHMCS\\\\Database\\\\Capsule') ? 'whmcs-loaded' : 'bare']]; }\n"
+        "function smartermail_ConfigOptions() {\n"
+        "    try { $rows = \\WHMCS\\Database\\Capsule::table('tblproducts')->get(); $said = 'a database'; }\n"
+        "    catch (\\RuntimeException $e) { $said = $e->getMessage(); }\n"
+        "    return ['a' => ['Type' => 'text', 'Default' => (defined('ROOTDIR') ? 'whmcs-loaded ' : '') . $said]];\n"
+        "}\n"
     )
     options = read_module_config_options("php", str(module))
     assert options == [
-        {"key": "a", "FriendlyName": "", "Type": "text", "Default": "bare", "Options": [], "Size": None}
+        {
+            "key": "a",
+            "FriendlyName": "",
+            "Type": "text",
+            "Default": "no database: the module settings are read before installing",
+            "Options": [],
+            "Size": None,
+        }
     ]
+
+
+def test_a_module_that_does_not_catch_the_missing_database_is_reported(tmp_path: Path) -> None:
+    module = tmp_path / "smartermail.php"
+    module.write_text(
+        "<?php\nfunction smartermail_ConfigOptions() {\n"
+        "    return ['a' => ['Type' => 'dropdown', 'Options' => \\WHMCS\\Database\\Capsule::table('x')->pluck('name')]];\n"
+        "}\n"
+    )
+    with pytest.raises(ModuleSchemaError, match=r"RuntimeException: no database"):
+        read_module_config_options("php", str(module))
+
+
+# ---------------------------------------------------------------- the test release 1.2.0 (24 settings)
+
+
+def release_module(tmp_path: Path) -> Path:
+    return build_release(tmp_path / "release") / "modules" / "servers" / "smartermail" / "smartermail.php"
+
+
+def test_the_release_declares_a_24th_package_setting_with_its_fallback_choice_without_a_database(
+    tmp_path: Path,
+) -> None:
+    options = read_module_config_options("php", str(release_module(tmp_path)))
+    assert len(options) == 24
+    assert options[23] == {
+        "key": "package",
+        "FriendlyName": "Package",
+        "Type": "dropdown",
+        "Default": "default",
+        "Options": ["default"],
+        "Size": None,
+    }
+    assert check_schema_matches(options) == []
+    schema = module_schema(options, choices_known=False)
+    assert [spec.name for spec in schema.added] == ["package"]
+    # Before installing, the host's choices are unknown: any one-line value passes here.
+    assert resolve_options({"package": "premium"}, {}, schema.specs)["configoption24"] == "premium"
+
+
+def test_a_release_with_25_settings_is_refused(tmp_path: Path) -> None:
+    module = release_module(tmp_path)
+    extra = module.parent / "lib" / "FixtureRelease.php"
+    extra.write_text(
+        extra.read_text().replace(
+            "    return [\n        'package' => [",
+            "    return [\n        'region' => ['FriendlyName' => 'Region', 'Type' => 'text'],\n        'package' => [",
+        )
+    )
+    options = read_module_config_options("php", str(module))
+    assert len(options) == 25
+    with pytest.raises(ModuleSchemaError, match=r"declares 25 settings; WHMCS stores at most 24"):
+        check_schema_matches(options)
+
+
+def test_a_release_that_inserts_a_setting_before_the_named_ones_is_refused(tmp_path: Path) -> None:
+    """24 settings, but the new one is in slot 8: every name after it would move; refused, not mapped."""
+    module = release_module(tmp_path)
+    source = module.read_text()
+    eighth = entries(source)[7]
+    module.write_text(
+        source[: eighth.start()]
+        + "        'region' => ['FriendlyName' => 'Region', 'Type' => 'text', 'Default' => ''],\n"
+        + source[eighth.start() :]
+    )
+    extra = module.parent / "lib" / "FixtureRelease.php"
+    extra.write_text(
+        extra.read_text().replace(
+            "function smartermail_fixtureReleaseConfigOptions()\n{",
+            "function smartermail_fixtureReleaseConfigOptions()\n{\n    return [];",
+        )
+    )
+    options = read_module_config_options("php", str(module))
+    assert len(options) == 24
+    with pytest.raises(ModuleSchemaError) as caught:
+        check_schema_matches(options)
+    assert (
+        "slot 8 (delete_data_on_terminate; the module calls it 'Region') is of type 'text', expected 'yesno'"
+        in str(caught.value)
+    )
+    assert "Nothing was written" in str(caught.value)

@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from smartermail_whmcs.deploy.report import host_reports, render
+from smartermail_whmcs.deploy.rollout import rollout_lines
 from smartermail_whmcs.errors import ConfigError, StageError
 
 PLAYBOOK = "astral360.smartermail.install"
@@ -191,11 +192,18 @@ def deploy_command(inventories: tuple[str, ...], check: bool, as_json: bool, **p
     reports = host_reports(summary, check)
     if not reports:
         raise ConfigError("no host matched: check --limit and the inventory's 'whmcs' group")
+    rollout = rollout_lines(summary)
     if as_json:
-        document = {"check_mode": check, "hosts": {report.name: report.to_dict() for report in reports}}
+        document = {
+            "check_mode": check,
+            "hosts": {report.name: report.to_dict() for report in reports},
+            "rollout": rollout,
+        }
         click.echo(json.dumps(document, indent=2, sort_keys=True))
     else:
         click.echo(render(reports, check))
+        if rollout:
+            click.echo("\n".join(rollout))
     failed = [report.name for report in reports if report.status in ("failed", "unreachable")]
     if failed or returncode != 0:
         raise StageError(

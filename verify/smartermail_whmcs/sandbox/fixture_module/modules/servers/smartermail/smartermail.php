@@ -24,6 +24,11 @@ require_once __DIR__ . '/lib/FixtureDomainReads.php';
 require_once __DIR__ . '/lib/FixtureProvisioning.php';
 require_once __DIR__ . '/lib/FixtureClientArea.php';
 require_once __DIR__ . '/lib/FixtureClientActions.php';
+// A release built for the tests (tests/fixtures/module_release.py) adds lib/FixtureRelease.php with
+// the settings and metadata it adds; the base fixture has none.
+if (is_file(__DIR__ . '/lib/FixtureRelease.php')) {
+    require_once __DIR__ . '/lib/FixtureRelease.php';
+}
 // lib/FixtureMetricsProvider.php is not required: WHMCS autoloads a module's lib/ classes
 // (namespace WHMCS\Module\Server\Smartermail), and the module relies on that, as the real one does.
 
@@ -33,7 +38,8 @@ const SMARTERMAIL_FIXTURE_BYTES_PER_MB = 1048576;
 
 function smartermail_MetaData()
 {
-    return [
+    $release = function_exists('smartermail_fixtureReleaseMetaData') ? smartermail_fixtureReleaseMetaData() : [];
+    return $release + [
         'DisplayName' => 'SmarterMail (Email Hosting)',
         'APIVersion' => '1.1',
         'RequiresServer' => true,
@@ -48,7 +54,7 @@ function smartermail_MetaData()
  */
 function smartermail_ConfigOptions()
 {
-    return [
+    $options = [
         'gb_per_tranche' => [
             'FriendlyName' => 'Storage tranche (GB)',
             'Type' => 'text',
@@ -192,6 +198,10 @@ function smartermail_ConfigOptions()
             'Description' => 'p= value shown in the suggested DMARC record',
         ],
     ];
+    // A release's added settings come after the 23: WHMCS keys them by position.
+    return function_exists('smartermail_fixtureReleaseConfigOptions')
+        ? array_merge($options, smartermail_fixtureReleaseConfigOptions())
+        : $options;
 }
 
 /** Build the API client from the server fields WHMCS passes to every module call. */
