@@ -232,12 +232,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
     manifest_digest,
     validate_manifest,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_introspection import (
-    read_module_version,
-)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
     ModuleSchemaError,
     read_module_config_options,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_introspection import (
+    read_module_version,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import (
     check_schema_matches,
