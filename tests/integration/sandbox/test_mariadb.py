@@ -38,6 +38,9 @@ EXPECTED_TABLES = {
     "tbltenant_stats",
     "tblcustomfields",
     "tblcustomfieldsvalues",
+    # Addon module activation (test_schema_tables.py checks their columns).
+    "tbladdonmodules",
+    "tbladminroles",
 }
 
 

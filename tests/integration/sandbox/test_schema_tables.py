@@ -55,6 +55,10 @@ COLUMNS = {
         "adminonly", "required", "showorder", "showinvoice", "sortorder", "created_at", "updated_at",
     ],
     "tblcustomfieldsvalues": ["id", "fieldid", "relid", "value", "created_at", "updated_at"],
+    "tbladdonmodules": ["id", "module", "setting", "value"],
+    "tbladminroles": [
+        "id", "name", "widgets", "reports", "systememails", "accountemails", "supportemails",
+    ],
 }  # fmt: skip
 
 # NOT NULL columns without a default (besides the AUTO_INCREMENT id): an INSERT leaving one out
@@ -80,6 +84,8 @@ REQUIRED = {
         "required", "showorder", "showinvoice",
     },
     "tblcustomfieldsvalues": {"fieldid", "relid", "value"},
+    "tbladdonmodules": {"module", "setting", "value"},
+    "tbladminroles": {"name", "widgets", "reports", "systememails", "accountemails", "supportemails"},
 }  # fmt: skip
 
 # Columns WHMCS lets be NULL, which the stand-in's readers must expect.

@@ -608,3 +608,26 @@ CREATE TABLE tblcustomfieldsvalues (
   KEY fieldid_relid (fieldid,relid),
   KEY relid (relid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- Addon modules' settings (WHMCS 8: an id column; 7.x and older had only the three text
+-- columns). One row per (module, setting): 'version', 'access' (admin role ids, comma list) and
+-- one per config field. docs/whmcs-standin-facts.md (addon modules).
+CREATE TABLE tbladdonmodules (
+  id int(11) NOT NULL AUTO_INCREMENT,
+  module text NOT NULL,
+  setting text NOT NULL,
+  value text NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
+
+-- Admin roles; an addon's 'access' row lists the ids of the roles that may open it.
+CREATE TABLE tbladminroles (
+  id int(1) NOT NULL AUTO_INCREMENT,
+  name text NOT NULL,
+  widgets text NOT NULL,
+  reports text NOT NULL,
+  systememails int(1) NOT NULL,
+  accountemails int(1) NOT NULL,
+  supportemails int(1) NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;

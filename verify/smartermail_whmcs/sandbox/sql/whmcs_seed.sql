@@ -58,3 +58,9 @@ VALUES (22, 1660, 'WHMCS\\Cron\\Task\\UpdateServerUsage', 1, 1, 1440, 'Server Us
         NOW(), NOW()),
        (31, 1519, 'WHMCS\\Cron\\Task\\TenantUsageMetrics', 1, 1, 720, 'Tenant Usage Metrics',
         'Collect tenant usage metrics from servers', NOW(), NOW());
+
+-- The three admin roles of a fresh install (widget lists left empty: the stand-in has no dashboard).
+INSERT INTO tbladminroles (id, name, widgets, reports, systememails, accountemails, supportemails) VALUES
+  (1, 'Full Administrator', '', '', 1, 1, 1),
+  (2, 'Sales Operator', '', '', 0, 1, 1),
+  (3, 'Support Operator', '', '', 0, 0, 1);

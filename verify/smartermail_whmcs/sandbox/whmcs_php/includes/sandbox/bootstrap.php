@@ -29,9 +29,9 @@ require_once __DIR__ . '/api.php';
 require_once __DIR__ . '/csrf.php';
 
 /**
- * Connect, load the settings and the detected module hook files. A database that cannot be
- * reached ends a CLI run with one line on stderr and exit code 1 (WHMCS stops with a critical
- * error page; the password is never part of the message).
+ * Connect, load the settings and the detected hook files (server modules', then addons'). A
+ * database that cannot be reached ends a CLI run with one line on stderr and exit code 1 (WHMCS
+ * stops with a critical error page; the password is never part of the message).
  */
 function whmcs_sandbox_boot()
 {
@@ -49,6 +49,7 @@ function whmcs_sandbox_boot()
         exit(1);
     }
     WHMCS\Sandbox\ModuleHooks::load();
+    WHMCS\Sandbox\AddonModuleHooks::load();
 }
 
 whmcs_sandbox_boot();

@@ -63,7 +63,8 @@ function whmcs_sandbox_contain()
             . implode(', ', WHMCS_SANDBOX_DNS_FUNCTIONS) . ')' . $trust . '; start php with '
             . implode(' ', array_map('escapeshellarg', whmcs_sandbox_ini_arguments())));
     }
-    $argv = explode("\0", rtrim($cmdline, "\0"));
+    // Each argument ends with one NUL: drop only the last one, so empty arguments ('') survive.
+    $argv = explode("\0", substr($cmdline, -1) === "\0" ? substr($cmdline, 0, -1) : $cmdline);
     array_shift($argv); // the php binary itself
     putenv(WHMCS_SANDBOX_REEXEC . '=1');
     pcntl_exec(PHP_BINARY, array_merge(whmcs_sandbox_ini_arguments(), $argv));
