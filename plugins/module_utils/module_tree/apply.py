@@ -35,12 +35,12 @@ import time
 from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, cast
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    ADDON_ARCHIVE_PREFIX,
     DIR_MODE,
     FILE_MODE,
     MODULE_NAME,
     Entry,
     Manifest,
-    ADDON_ARCHIVE_PREFIX,
     ModuleTreeError,
     check_relative_path,
     listing_from_manifest,
