@@ -233,7 +233,13 @@ class WhmcsAddonModule(WhmcsWriteModule):
         names = answer.get("names") or {}
         if self.params["state"] == "inactive":
             return plan_inactive(name, before, role_order, other_access, names)
-        if not answer.get("installed"):
+        if not answer.get("installed") and self.check_mode:
+            # --check of a first install: the module files step has not copied the addon yet.
+            self.module.warn(
+                "addon %s is not installed yet (check mode): its activation is predicted; its version, "
+                "fields and hooks are known only once its files are there" % name
+            )
+        elif not answer.get("installed"):
             raise WhmcsChangeError(
                 "addon %s is not installed: %s/modules/addons/%s/%s.php does not exist (install the module "
                 "files first)" % (name, self.params["whmcs_root"], name, name)

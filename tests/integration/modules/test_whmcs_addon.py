@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures.ansible_runner import PlaybookRun, run_module
+from fixtures.ansible_runner import PlaybookRun, run_module, run_tasks
+from fixtures.repo import FIXTURE_MODULE
 from fixtures.sandbox import SandboxInfo, sandbox
 from fixtures.sandbox_db import query, setting
 
@@ -171,3 +172,51 @@ def test_rows_equal_what_the_admin_area_records(tmp_path: Path, box: SandboxInfo
         assert rows(box, "whmcs1", name) == rows(box, "whmcs2", name), name
     assert lists(box, "whmcs1") == lists(box, "whmcs2")
     assert tables(box, "whmcs1") == tables(box, "whmcs2")
+
+
+def role_run(tmp_path: Path, box: SandboxInfo, src: Path, *extra_args: str, **variables: Any) -> PlaybookRun:
+    task = {
+        "name": "Module files role",
+        "ansible.builtin.include_role": {"name": "astral360.smartermail.module_files"},
+        "vars": {
+            "whmcs_root": str(box.root("whmcs1")),
+            "whmcs_web_user": getpass.getuser(),
+            "whmcs_web_group": box.group_vars["whmcs_web_group"],
+            "smartermail_module_src": str(src),
+            "smartermail_module_check_schema": False,  # the 1.1.0 fixture module under a 1.2.0 addon
+            **variables,
+        },
+    }
+    return run_tasks(tmp_path, [task], register="module_files_result", extra_args=list(extra_args))
+
+
+def changed_count(output: str) -> int:
+    """The role's tasks that reported a change (the test's own dump task left out)."""
+    sections = output.split("TASK [")[1:]
+    return sum(
+        1 for section in sections if "changed: [localhost]" in section and not section.startswith("Dump")
+    )
+
+
+def test_role_installs_and_activates_the_shipped_addon_once(tmp_path: Path, box: SandboxInfo) -> None:
+    root = reset(box, "whmcs1")
+    shutil.rmtree(root / "modules" / "addons" / BILLING)
+    shutil.rmtree(root / "modules" / "addons" / PROBE)
+    src = tmp_path / "release"
+    shutil.copytree(FIXTURE_MODULE, src / "modules" / "servers" / "smartermail")
+    shutil.copytree(BILLING_SRC, src / "modules" / "addons" / BILLING)
+
+    checked = role_run(tmp_path, box, src, "--check")
+    assert checked.returncode == 0, checked.output
+    assert changed_count(checked.output) == 2  # files, then the activation it predicts
+    assert rows(box, "whmcs1", BILLING) == [] and not (root / "modules" / "addons" / BILLING).exists()
+
+    done = role_run(tmp_path, box, src)
+    assert done.returncode == 0 and changed_count(done.output) == 2, done.output
+    assert done.results["addons"] == [BILLING]
+    assert ("version", "1.2.0") in rows(box, "whmcs1", BILLING)
+    assert "mod_smartermail_packages" in tables(box, "whmcs1")
+
+    again = role_run(tmp_path, box, src)
+    assert again.returncode == 0 and changed_count(again.output) == 0, again.output
+    assert changed_count(role_run(tmp_path, box, src, "--check").output) == 0
