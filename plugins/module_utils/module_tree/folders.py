@@ -67,14 +67,14 @@ def _combined(results: List[Tuple[Layout, Result]]) -> Result:
         folders.append(entry)
         warnings.extend(result.get("warnings") or [])
     combined.update(
-        changed=any(result.get("changed") for _, result in results),
-        needs_archive=any(result.get("needs_archive") for _, result in results),
+        changed=any(result.get("changed") for _layout, result in results),
+        needs_archive=any(result.get("needs_archive") for _layout, result in results),
         folders=folders,
         changed_folders=[entry["folder"] for entry in folders if entry["changed"]],
-        addons=[layout.name for layout, _ in results if layout.is_addon],
+        addons=[layout.name for layout, _result in results if layout.is_addon],
         warnings=warnings,
     )
-    diffs = [result["diff"] for _, result in results if result.get("diff") is not None]
+    diffs = [result["diff"] for _layout, result in results if result.get("diff") is not None]
     if len(results) > 1:
         combined["diff"] = diffs  # Ansible shows a list of diffs one after the other
     return combined
@@ -123,7 +123,7 @@ def present_all(
             result = present(layout, folder_manifest, uid, gid, keep, archive, check_mode, staged_check=check)
         except (ModuleTreeError, OSError) as error:
             problems = _put_back(done, uid, gid)
-            undone = ", ".join(done_layout.folder for done_layout, _ in done)
+            undone = ", ".join(done_layout.folder for done_layout, _done in done)
             message = "%s: %s" % (layout.folder, error)
             if undone:
                 message += "; the folders this run had already installed (%s) were put back" % undone

@@ -483,7 +483,8 @@ def split_manifest(files: Mapping[str, str], dirs: Set[str]) -> Manifest:
     def folder(rel: str) -> Tuple[Manifest, str]:
         if not rel.startswith(ADDON_ARCHIVE_PREFIX):
             return manifest, rel
-        name, _, inner = rel[len(ADDON_ARCHIVE_PREFIX) :].partition("/")
+        parts = rel[len(ADDON_ARCHIVE_PREFIX) :].split("/", 1)
+        name, inner = parts[0], parts[1] if len(parts) > 1 else ""
         return addons.setdefault(name, {"files": {}, "dirs": []}), inner
 
     for rel, digest in files.items():
