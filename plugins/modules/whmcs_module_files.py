@@ -14,6 +14,11 @@ version_added: 0.1.0
 description:
   - Makes C(<whmcs_root>/modules/servers/smartermail) match O(src) byte for byte, with files 0644
     and folders 0755 owned by O(owner)/O(group).
+  - When O(src) also holds addon modules (C(modules/addons/<name>/) beside C(modules/servers/smartermail/)),
+    each is installed to C(<whmcs_root>/modules/addons/<name>) by the same rules (manifest, staging,
+    rename swap, backup in C(<backup_dir>/addons/<name>), pruning). The server module goes first; when a
+    later folder fails, the folders already swapped in by the run are put back. Activating an addon
+    in WHMCS is M(astral360.smartermail.whmcs_addon)'s job.
   - The action plugin packs O(src) once on the controller (cached for every host and fork), sends
     the per-file sha256 manifest first, and transfers the single archive only when something
     differs. A no-op run is one module call per host.
@@ -35,6 +40,9 @@ options:
         twice, a name that is both a file and a folder, more than one module folder, a damaged or
         truncated archive, and a source over O(max_unpacked_mb), O(max_file_mb), O(max_members) or
         O(max_ratio).
+      - An addon folder must be named as WHMCS requires (lowercase letters, digits and underscores,
+        starting with a letter) and hold C(<name>/<name>.php); anything else in C(modules/addons)
+        (but WHMCS's C(index.php)) is refused before any change.
       - Required when O(state=present).
     type: path
   max_unpacked_mb:
@@ -65,9 +73,11 @@ options:
   state:
     description:
       - V(present) installs or updates the tree from O(src).
-      - V(absent) moves the installed tree to a new backup.
+      - V(absent) moves the installed tree to a new backup, and so the addon folders this module installed.
       - V(restored) replaces the installed tree with a copy of the newest backup (fails, naming
-        O(backup_dir), when there is none). The replaced tree is discarded.
+        O(backup_dir), when there is none). The replaced tree is discarded. Each addon folder with a
+        backup is restored the same way; an addon without one (first installed by the last run) is
+        left in place with a warning.
     type: str
     choices: [present, absent, restored]
     default: present
@@ -130,7 +140,9 @@ attributes:
     description: Computes the same plan and writes nothing, not even the staging folder.
   diff_mode:
     support: full
-    description: Lists the paths before and after, with short checksums, never file contents.
+    description:
+      - Lists the paths before and after, with short checksums, never file contents.
+      - One diff per folder (a list) when the source ships addons.
   action:
     support: full
     description: The action plugin packs and transfers the source.
@@ -155,7 +167,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 added:
-  description: Paths (relative to the module folder, folders with a trailing /) that are (or would be) added.
+  description:
+    - Paths (relative to the module folder, folders with a trailing /) that are (or would be) added.
+    - This and the other path lists describe the server module; RV(folders) has them for each addon.
   returned: always
   type: list
   elements: str
@@ -210,6 +224,32 @@ module_version:
   returned: always
   type: dict
   sample: {"before": {"version": "1.1.0"}, "after": {"version": "1.2.0"}}
+folders:
+  description:
+    - One entry per module folder handled, the server module first, then each addon (name order),
+      with its O(state) plan keys.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {folder: modules/servers/smartermail, name: smartermail, type: server, changed: false, added: [],
+       changed_files: [], removed: [], fixed_attributes: [], backup_path: null}
+    - {folder: modules/addons/smartermail_billing, name: smartermail_billing, type: addon, changed: true,
+       added: [smartermail_billing.php], changed_files: [], removed: [], fixed_attributes: [], backup_path: null}
+changed_folders:
+  description: The folders (relative to O(whmcs_root)) that changed (or would change in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [modules/addons/smartermail_billing]
+addons:
+  description:
+    - The addon names handled - for V(present) those O(src) ships, for V(absent) and V(restored)
+      those this module installed before. The role activates these.
+  returned: always
+  type: list
+  elements: str
+  sample: [smartermail_billing]
 target:
   description: The module folder on the host.
   returned: always
@@ -222,10 +262,12 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.apply import (
     Layout,
-    absent,
-    present,
     resolve_owner,
-    restored,
+)
+from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.folders import (
+    absent_all,
+    present_all,
+    restored_all,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
     ModuleTreeError,
@@ -298,13 +340,13 @@ def run(module):
             "backups_keep (smartermail_module_backups_keep) must be 1 or more, got %d"
             % params["backups_keep"]
         )
-    layout = Layout(params["whmcs_root"], params["backup_dir"])
+    root, backup_dir = params["whmcs_root"], params["backup_dir"]
     uid, gid = resolve_owner(params["owner"], params["group"])
     state = params["state"]
     if state == "absent":
-        return absent(layout, keep=params["backups_keep"], check_mode=module.check_mode)
+        return absent_all(root, backup_dir, params["backups_keep"], module.check_mode)
     if state == "restored":
-        return restored(layout, uid, gid, check_mode=module.check_mode)
+        return restored_all(root, backup_dir, uid, gid, module.check_mode)
     manifest = params["manifest"]
     if manifest is None:
         raise ModuleTreeError("state=present needs the manifest that the action plugin builds from src")
@@ -322,8 +364,9 @@ def run(module):
             warnings.extend(check(staging_dir))
         versions["after"] = _version(params, staging_dir)
 
-    result = present(
-        layout,
+    result = present_all(
+        root,
+        backup_dir,
         manifest,
         uid,
         gid,

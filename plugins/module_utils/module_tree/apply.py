@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: Astral 360
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""WHMCS host side: install, remove or restore <whmcs_root>/modules/servers/smartermail.
+"""WHMCS host side: install, remove or restore one module folder of a WHMCS host.
+
+A folder is <whmcs_root>/modules/servers/smartermail or an addon's modules/addons/<name>
+(``Layout(kind="addons", name=...)``); both follow the same rules, described here for the
+server module. An addon's backups and installed manifest live in ``<backup dir>/addons/<name>``.
 
 Every change is staged in ``modules/servers/.smartermail.staging-<random>`` (same filesystem as
 the target, so rename(2) is atomic), owned and moded there, then swapped in (module_tree_swap).
@@ -31,6 +35,7 @@ import time
 from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, cast
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    ADDON_ARCHIVE_PREFIX,
     DIR_MODE,
     FILE_MODE,
     MODULE_NAME,
@@ -43,6 +48,8 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
     plan_tree,
     scan_tree,
     tree_manifest,
+    validate_addon_manifest,
+    validate_manifest,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.record import (
     forget_installed_manifest,
@@ -51,13 +58,13 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.swap import swap_in
 
 BACKUP_DIR_NAME = ".smartermail-backups"
-STAGING_PREFIX = ".%s.staging-" % MODULE_NAME
+STAGING_PREFIX = ".%s.staging-" % MODULE_NAME  # the server module's (Layout.staging_prefix)
 BACKUP_PREFIX = MODULE_NAME + "-"
-_BACKUP_RE = re.compile(r"^%s\d{8}T\d{6}\.\d{6}Z$" % re.escape(BACKUP_PREFIX))
+_BACKUP_STAMP = r"\d{8}T\d{6}\.\d{6}Z$"
 # Staging folders carry the pid of the run that made them, so a later run can tell a folder left by
 # a killed run (dead pid) from one a concurrent run is filling; a folder without a pid (older
 # releases) counts as left behind once it is an hour old.
-_STAGING_RE = re.compile(r"^%s(?:(\d+)-)?" % re.escape(STAGING_PREFIX))
+_STAGING_PID = r"(?:(\d+)-)?"
 STALE_STAGING_SECONDS = 3600
 # What present / absent / restored return: the module's result keys.
 Result = Dict[str, Any]
@@ -65,17 +72,42 @@ _HTACCESS = "# Module backups made by astral360.smartermail: never served.\nRequ
 
 
 class Layout:
-    """The paths one host's operation works on."""
+    """The paths one host's operation on one module folder works on (server module or an addon)."""
 
-    def __init__(self, whmcs_root: str, backup_dir: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        whmcs_root: str,
+        backup_dir: Optional[str] = None,
+        kind: str = "servers",
+        name: str = MODULE_NAME,
+    ) -> None:
         self.whmcs_root = whmcs_root
-        self.servers_dir = os.path.join(whmcs_root, "modules", "servers")
-        self.target = os.path.join(self.servers_dir, MODULE_NAME)
-        self.backup_dir = backup_dir or os.path.join(whmcs_root, BACKUP_DIR_NAME)
+        self.kind = kind
+        self.name = name
+        # servers_dir keeps its name for the server module; for an addon it is modules/addons.
+        self.servers_dir = os.path.join(whmcs_root, "modules", kind)
+        self.target = os.path.join(self.servers_dir, name)
+        self.root_backup_dir = backup_dir or os.path.join(whmcs_root, BACKUP_DIR_NAME)
+        self.is_addon = kind == "addons"
+        # An addon may share the module's name: its backups get their own folder.
+        self.backup_dir = (
+            os.path.join(self.root_backup_dir, "addons", name) if self.is_addon else self.root_backup_dir
+        )
+        self.backup_prefix = name + "-"
+        self.staging_prefix = ".%s.staging-" % name
+        self.folder = "modules/%s/%s" % (kind, name)
+
+    def validate(self, manifest: Manifest) -> None:
+        if self.is_addon:
+            validate_addon_manifest(self.name, manifest)
+        else:
+            validate_manifest(manifest)
 
     def check(self) -> None:
         if not os.path.isdir(self.whmcs_root):
             raise ModuleTreeError("whmcs_root %s does not exist or is not a directory" % self.whmcs_root)
+        if self.is_addon and not os.path.lexists(self.servers_dir):
+            return  # modules/addons is made by the first addon install (WHMCS ships it)
         if not os.path.isdir(self.servers_dir):
             raise ModuleTreeError(
                 "%s does not exist: whmcs_root %s does not look like a WHMCS installation"
@@ -156,30 +188,33 @@ def ensure_backup_dir(layout: Layout) -> str:
     return layout.backup_dir
 
 
-def list_backups(backup_dir: str) -> List[str]:
+def list_backups(backup_dir: str, prefix: str = BACKUP_PREFIX) -> List[str]:
     """Backup folders, oldest first (their names sort by time)."""
     if not os.path.isdir(backup_dir):
         return []
-    names = [n for n in os.listdir(backup_dir) if _BACKUP_RE.match(n)]
+    pattern = re.compile("^" + re.escape(prefix) + _BACKUP_STAMP)
+    names = [n for n in os.listdir(backup_dir) if pattern.match(n)]
     return [
         os.path.join(backup_dir, n) for n in sorted(names) if not os.path.islink(os.path.join(backup_dir, n))
     ]
 
 
-def new_backup_path(backup_dir: str, now: Optional[datetime.datetime] = None) -> str:
+def new_backup_path(
+    backup_dir: str, now: Optional[datetime.datetime] = None, prefix: str = BACKUP_PREFIX
+) -> str:
     moment = now or datetime.datetime.now(datetime.timezone.utc)
     while True:
-        path = os.path.join(backup_dir, BACKUP_PREFIX + moment.strftime("%Y%m%dT%H%M%S.%fZ"))
+        path = os.path.join(backup_dir, prefix + moment.strftime("%Y%m%dT%H%M%S.%fZ"))
         if not os.path.lexists(path):
             return path
         moment += datetime.timedelta(microseconds=1)
 
 
-def prune_backups(backup_dir: str, keep: int) -> Tuple[List[str], List[str]]:
+def prune_backups(backup_dir: str, keep: int, prefix: str = BACKUP_PREFIX) -> Tuple[List[str], List[str]]:
     """Delete backups beyond the newest ``keep``; returns (removed paths, warnings)."""
     removed: List[str] = []
     warnings: List[str] = []
-    backups = list_backups(backup_dir)
+    backups = list_backups(backup_dir, prefix)
     for path in backups[: max(len(backups) - keep, 0)]:
         try:
             shutil.rmtree(path)
@@ -191,7 +226,9 @@ def prune_backups(backup_dir: str, keep: int) -> Tuple[List[str], List[str]]:
 
 def _recorded(result: Result, layout: Layout, manifest: Manifest) -> Result:
     """Keep the manifest of what is installed now beside the backups (verify compares with it)."""
-    warning = record_installed_manifest(layout.backup_dir, manifest, lambda: ensure_backup_dir(layout))
+    warning = record_installed_manifest(
+        layout.backup_dir, manifest, lambda: ensure_backup_dir(layout), validate=layout.validate
+    )
     if warning:
         result["warnings"] = [*(result.get("warnings") or []), warning]
     return result
@@ -199,7 +236,9 @@ def _recorded(result: Result, layout: Layout, manifest: Manifest) -> Result:
 
 def make_staging(layout: Layout) -> str:
     try:
-        return tempfile.mkdtemp(prefix="%s%d-" % (STAGING_PREFIX, os.getpid()), dir=layout.servers_dir)
+        if layout.is_addon and not os.path.isdir(layout.servers_dir):
+            os.mkdir(layout.servers_dir, DIR_MODE)
+        return tempfile.mkdtemp(prefix="%s%d-" % (layout.staging_prefix, os.getpid()), dir=layout.servers_dir)
     except OSError as error:
         raise ModuleTreeError(
             "cannot create a staging folder in %s: %s; nothing was changed"
@@ -236,8 +275,9 @@ def remove_stale_staging(layout: Layout) -> List[str]:
     except OSError:
         return []
     removed: List[str] = []
+    staging_re = re.compile("^" + re.escape(layout.staging_prefix) + _STAGING_PID)
     for name in names:
-        match = _STAGING_RE.match(name)
+        match = staging_re.match(name)
         path = os.path.join(layout.servers_dir, name)
         if not match or os.path.islink(path) or not os.path.isdir(path):
             continue
@@ -267,13 +307,22 @@ def remove_staging(path: Optional[str]) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def extract_archive(archive_path: str, staging: str, manifest: Manifest) -> None:
-    """Unpack the controller's archive into ``staging``, checking every path and every checksum."""
+def extract_archive(archive_path: str, staging: str, manifest: Manifest, prefix: str = "") -> None:
+    """Unpack one folder of the controller's archive into ``staging``, checking every path and checksum.
+
+    ``prefix`` is where the folder's members sit in the archive: "" for the server module (whose
+    members are everything outside ADDON_ARCHIVE_PREFIX), ``ADDON_ARCHIVE_PREFIX<name>/`` for an addon.
+    """
     expected = manifest["files"]
     written: Set[str] = set()
     with tarfile.open(archive_path, "r:gz") as archive:
         for member in archive:
-            name = check_relative_path(member.name.rstrip("/"), "archive %s" % archive_path)
+            full = check_relative_path(member.name.rstrip("/"), "archive %s" % archive_path)
+            if (full + "/").startswith(ADDON_ARCHIVE_PREFIX) and not prefix:
+                continue  # an addon's member: installed by its own folder's pass
+            if prefix and not full.startswith(prefix):
+                continue
+            name = full[len(prefix) :]
             path = os.path.join(staging, name)
             if member.isdir():
                 _makedirs(path)
@@ -363,6 +412,15 @@ def _diff(
     )
 
 
+def _writable_parent(layout: Layout) -> None:
+    if layout.is_addon and not os.path.isdir(layout.servers_dir):
+        check_writable(os.path.join(layout.whmcs_root, "modules"), "modules folder")
+    else:
+        check_writable(
+            layout.servers_dir, "%s folder" % os.path.relpath(layout.servers_dir, layout.whmcs_root)
+        )
+
+
 def _os_failure(action: str, layout: Layout, error: OSError) -> ModuleTreeError:
     detail = error.strerror or str(error)
     where = getattr(error, "filename", None) or layout.target
@@ -404,7 +462,7 @@ def present(
     _clean_left_staging(result, layout)
     if plan.in_sync:  # bookkeeping only (a tree installed before manifests were kept): not a change
         return _recorded(result, layout, manifest)
-    check_writable(layout.servers_dir, "modules/servers folder")
+    _writable_parent(layout)
     if current:
         check_backup_dir(layout)
     check_can_own(uid, gid)
@@ -414,21 +472,23 @@ def present(
     staging = make_staging(layout)
     backup = None
     try:
-        extract_archive(archive, staging, manifest)
+        extract_archive(
+            archive, staging, manifest, ADDON_ARCHIVE_PREFIX + layout.name + "/" if layout.is_addon else ""
+        )
         if staged_check is not None:
             # Modes first, owner after the check: the check may run the tree's own code as the
             # web user, which can then read the tree but not change it.
             apply_attributes(staging, None, None)
             staged_check(staging)
         apply_attributes(staging, uid, gid)
-        backup = new_backup_path(ensure_backup_dir(layout)) if current else None
+        backup = new_backup_path(ensure_backup_dir(layout), prefix=layout.backup_prefix) if current else None
         swap_in(staging, layout.target, backup)
     except OSError as error:
         raise _os_failure("install", layout, error) from error
     finally:
         remove_staging(staging)
     result["backup_path"] = backup
-    result["pruned_backups"], prune_warnings = prune_backups(layout.backup_dir, keep)
+    result["pruned_backups"], prune_warnings = prune_backups(layout.backup_dir, keep, layout.backup_prefix)
     result["warnings"] = [*(result.get("warnings") or []), *(prune_warnings or [])]
     return _recorded(result, layout, manifest)
 
@@ -444,16 +504,18 @@ def absent(layout: Layout, keep: int = 3, check_mode: bool = False) -> Result:
     result.update(backup_path=None, pruned_backups=[], diff=_diff(layout, current, "", "absent"))
     if not current or check_mode:
         return result
-    check_writable(layout.servers_dir, "modules/servers folder")
+    _writable_parent(layout)
     check_backup_dir(layout)
     try:
-        backup = new_backup_path(ensure_backup_dir(layout))
+        backup = new_backup_path(ensure_backup_dir(layout), prefix=layout.backup_prefix)
         os.rename(layout.target, backup)
     except OSError as error:
         raise _os_failure("remove", layout, error) from error
     forget_installed_manifest(layout.backup_dir)
     result["backup_path"] = backup
-    result["pruned_backups"], result["warnings"] = prune_backups(layout.backup_dir, max(keep, 1))
+    result["pruned_backups"], result["warnings"] = prune_backups(
+        layout.backup_dir, max(keep, 1), layout.backup_prefix
+    )
     return result
 
 
@@ -462,14 +524,14 @@ def restored(
 ) -> Result:
     """Replace the installed tree with a copy of the newest backup (the backup itself stays)."""
     layout.check()
-    backups = list_backups(layout.backup_dir)
+    backups = list_backups(layout.backup_dir, layout.backup_prefix)
     if not backups:
         # A first install replaces nothing, so it leaves no backup: say how to remove instead.
         raise ModuleTreeError(
             "no backup to restore: %s holds no %s<timestamp> folder, so there is no earlier version to go "
             "back to (a first install keeps none). Nothing was changed. To remove the module files instead, "
             "use state=absent (uninstall playbook: smartermail_module_uninstall: absent); they are then "
-            "moved to a backup" % (layout.backup_dir, BACKUP_PREFIX)
+            "moved to a backup" % (layout.backup_dir, layout.backup_prefix)
         )
     newest = backups[-1]
     wanted = tree_manifest(scan_tree(newest))
@@ -483,7 +545,7 @@ def restored(
     _clean_left_staging(result, layout)
     if plan.in_sync:
         return _recorded(result, layout, wanted)
-    check_writable(layout.servers_dir, "modules/servers folder")
+    _writable_parent(layout)
     check_can_own(uid, gid)
     staging = make_staging(layout)
     try:

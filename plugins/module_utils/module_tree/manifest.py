@@ -4,7 +4,10 @@
 """The SmarterMail module tree: its checksum manifest, a scan of an installed tree, and the plan.
 
 A manifest is a JSON-friendly dict ``{"files": {relpath: sha256hex}, "dirs": [relpath, ...]}``
-with POSIX relative paths (the module folder itself is implicit). The controller builds it from
+with POSIX relative paths (the module folder itself is implicit). A source that ships addon
+modules adds ``"addons": {name: {"files": ..., "dirs": ...}}``, one such manifest per
+``modules/addons/<name>`` folder; in the packed archive their files sit under
+``ADDON_ARCHIVE_PREFIX<name>/``. The controller builds it from
 the source; the WHMCS host compares it with what is installed. Pure functions, stdlib only.
 """
 
@@ -21,6 +24,11 @@ from typing import Any, Dict, List, Mapping, NoReturn, Optional, Tuple, cast
 
 MODULE_NAME = "smartermail"
 MODULE_ENTRY_FILE = "smartermail.php"
+# WHMCS loads an addon from modules/addons/<name>/<name>.php and calls <name>_config() etc., so the
+# name must be a PHP function-name prefix; WHMCS's module developer docs ask for lowercase letters,
+# digits and underscores, starting with a letter.
+ADDON_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ADDON_ARCHIVE_PREFIX = ".addons/"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 _CHUNK = 1024 * 1024
@@ -43,13 +51,28 @@ def sha256_file(path: str) -> str:
     return digest.hexdigest()
 
 
+def addon_name_problem(name: str) -> Optional[str]:
+    """Why ``name`` cannot be a WHMCS addon folder, or None when it can."""
+    if not ADDON_NAME_RE.match(name):
+        return (
+            "the name must be lowercase letters, digits and underscores, starting with a letter "
+            "(got %r), and the folder must hold %s.php" % (name, name)
+        )
+    return None
+
+
+def _canonical(manifest: Manifest) -> Dict[str, Any]:
+    return {"files": dict(sorted(manifest["files"].items())), "dirs": sorted(manifest["dirs"])}
+
+
 def manifest_digest(manifest: Manifest) -> str:
     """A stable sha256 of the whole manifest (what RV(manifest_digest) returns)."""
-    canonical = json.dumps(
-        {"files": dict(sorted(manifest["files"].items())), "dirs": sorted(manifest["dirs"])},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    canonical_form = _canonical(manifest)
+    if manifest.get("addons"):  # a source without addons keeps the digest it always had
+        canonical_form["addons"] = dict(
+            (name, _canonical(sub)) for name, sub in sorted(manifest["addons"].items())
+        )
+    canonical = json.dumps(canonical_form, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -64,6 +87,25 @@ def validate_manifest(manifest: Any) -> None:
         check_relative_path(path, "manifest")
     if MODULE_ENTRY_FILE not in manifest["files"]:
         raise ModuleTreeError("manifest has no %s at the top of the module folder" % MODULE_ENTRY_FILE)
+    addons = manifest.get("addons") or {}
+    if not isinstance(addons, dict):
+        raise ModuleTreeError("manifest 'addons' must be a dict of addon name -> manifest")
+    for name, sub in addons.items():
+        validate_addon_manifest(name, sub)
+
+
+def validate_addon_manifest(name: Any, manifest: Any) -> None:
+    """An addon folder's manifest: a WHMCS addon name, plain relative paths, <name>.php at the top."""
+    if not isinstance(name, str) or addon_name_problem(name):
+        raise ModuleTreeError("manifest: addon %r refused: %s" % (name, addon_name_problem(str(name))))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise ModuleTreeError("manifest of addon %s must be a dict with 'files' and 'dirs'" % name)
+    if not isinstance(manifest.get("dirs", []), list):
+        raise ModuleTreeError("manifest of addon %s: 'dirs' must be a list of relative paths" % name)
+    for path in list(manifest["files"]) + list(manifest.get("dirs", [])):
+        check_relative_path(path, "manifest of addon %s" % name)
+    if name + ".php" not in manifest["files"]:
+        raise ModuleTreeError("manifest of addon %s has no %s.php at the top of its folder" % (name, name))
 
 
 def check_relative_path(path: str, where: str) -> str:

@@ -27,13 +27,14 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.
 )
 
 INSTALLED_MANIFEST_NAME = "installed-manifest.json"
+Validator = Callable[[Manifest], None]
 
 
 def installed_manifest_path(backup_dir: str) -> str:
     return os.path.join(backup_dir, INSTALLED_MANIFEST_NAME)
 
 
-def read_installed_manifest(backup_dir: str) -> Optional[Manifest]:
+def read_installed_manifest(backup_dir: str, validate: Optional[Validator] = None) -> Optional[Manifest]:
     """The manifest recorded by the last install, or None when there is none.
 
     Raises ModuleTreeError when the file is not a manifest, and OSError when it (or the backup
@@ -50,15 +51,15 @@ def read_installed_manifest(backup_dir: str) -> Optional[Manifest]:
         except ValueError as error:
             raise ModuleTreeError("%s is not valid JSON (%s)" % (path, error)) from None
     try:
-        validate_manifest(manifest)
+        (validate or validate_manifest)(manifest)
     except ModuleTreeError as error:
         raise ModuleTreeError("%s: %s" % (path, error)) from None
     return manifest
 
 
-def _same(backup_dir: str, manifest: Manifest) -> bool:
+def _same(backup_dir: str, manifest: Manifest, validate: Optional[Validator]) -> bool:
     try:
-        recorded = read_installed_manifest(backup_dir)
+        recorded = read_installed_manifest(backup_dir, validate)
     except (OSError, ModuleTreeError):
         return False
     return (
@@ -69,13 +70,17 @@ def _same(backup_dir: str, manifest: Manifest) -> bool:
 
 
 def record_installed_manifest(
-    backup_dir: str, manifest: Manifest, make_backup_dir: Callable[[], str]
+    backup_dir: str,
+    manifest: Manifest,
+    make_backup_dir: Callable[[], str],
+    validate: Optional[Validator] = None,
 ) -> Optional[str]:
     """Write ``manifest`` atomically unless it is already recorded; a warning sentence or None.
 
-    ``make_backup_dir()`` creates the backup folder the step's way (0700, .htaccess) and returns it.
+    ``make_backup_dir()`` creates the backup folder the step's way (0700, .htaccess) and returns it;
+    ``validate`` checks a recorded manifest (an addon's has no smartermail.php).
     """
-    if _same(backup_dir, manifest):
+    if _same(backup_dir, manifest, validate):
         return None
     try:
         directory = make_backup_dir()

@@ -29,11 +29,13 @@ import zipfile
 from typing import IO, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, cast
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.module_tree.manifest import (
+    ADDON_ARCHIVE_PREFIX,
     DIR_MODE,
     FILE_MODE,
     MODULE_ENTRY_FILE,
     MODULE_NAME,
     Manifest,
+    addon_name_problem,
     manifest_digest,
 )
 from ansible_collections.astral360.smartermail.plugins.plugin_utils.module_tree.source_rules import (
@@ -92,9 +94,11 @@ def find_module_dir(src: str) -> str:
 # ---------------------------------------------------------------- listing each kind of source
 
 
-def _dir_members(module_dir: str, src: str, limits: SourceLimits) -> List[Member]:
+def _dir_members(
+    module_dir: str, src: str, limits: SourceLimits, budget: Optional[Budget] = None
+) -> List[Member]:
     """Walk the module folder; links are kept as links so that they can be checked like archive ones."""
-    budget = Budget(src, limits, 0)
+    budget = budget or Budget(src, limits, 0)
     members: List[Member] = []
     for current, dirnames, filenames in os.walk(module_dir, followlinks=False):
         dirnames.sort()
@@ -278,17 +282,26 @@ def open_source(
 ) -> Iterator[Tuple[str, List[Tuple[str, Member]]]]:
     """(kind, [(relpath, member)] sorted by relpath) for the module folder in ``src``, checked.
 
-    The members' streams can be opened while the block runs (an archive stays open until then).
+    The addon folders the source ships beside it (``modules/addons/<name>/``) follow, their
+    relpaths under ``ADDON_ARCHIVE_PREFIX<name>/``. The members' streams can be opened while the
+    block runs (an archive stays open until then).
     """
     kind = source_kind(src)
     if kind == "dir":
         module_dir = find_module_dir(src)
+        budget = Budget(src, limits, 0)
         try:
-            members = _dir_members(module_dir, src, limits)
+            members = _dir_members(module_dir, src, limits, budget)
+            addon_dirs = _addon_dirs(src, module_dir)
+            addons = [(name, _dir_members(path, src, limits, budget)) for name, path in addon_dirs]
         except OSError as error:
             raise SourceError("%s cannot be read: %s" % (src_label(src), error)) from error
         check_names(members, src)
-        yield kind, _strip_prefix(members, "", src, limits)
+        entries = _no_clash(_strip_prefix(members, "", src, limits), bool(addons), src)
+        for name, addon_members in addons:
+            check_names(addon_members, src)
+            entries += _addon_entries(name, _strip_prefix(addon_members, "", src, limits))
+        yield kind, entries
         return
     with _open_archive(src, kind) as archive:
         if kind == "zip":
@@ -297,7 +310,93 @@ def open_source(
             members = _tar_members(cast(tarfile.TarFile, archive), src, limits)
         check_names(members, src)
         prefix = _module_prefix(members, src)
-        yield kind, _strip_prefix(members, prefix, src, limits)
+        addons_root = _addons_root(prefix)
+        names = _archive_addon_names(members, addons_root, src) if addons_root is not None else []
+        entries = _no_clash(_strip_prefix(members, prefix, src, limits), bool(names), src)
+        for name in names:
+            inside = _strip_prefix(members, "%s/%s" % (addons_root, name), src, limits)
+            entries += _addon_entries(name, inside)
+        yield kind, entries
+
+
+# ---------------------------------------------------------------- addon folders beside the module
+
+_SERVER_FOLDER = "servers/" + MODULE_NAME
+
+
+def _addon_problem(src: str, name: str) -> SourceError:
+    return SourceError(
+        "%s: modules/addons/%s is not an addon WHMCS can load: %s; nothing was changed"
+        % (src_label(src), name, addon_name_problem(name))
+    )
+
+
+def _addon_dirs(src: str, module_dir: str) -> List[Tuple[str, str]]:
+    """(name, path) of each addon folder when ``src`` holds modules/servers/smartermail/."""
+    if os.path.realpath(module_dir) == os.path.realpath(src):
+        return []  # the module folder itself: no release tree around it
+    addons_dir = os.path.join(src, "modules", "addons")
+    if not os.path.isdir(addons_dir) or os.path.islink(addons_dir):
+        return []
+    found: List[Tuple[str, str]] = []
+    for name in sorted(os.listdir(addons_dir)):
+        path = os.path.join(addons_dir, name)
+        if name == "index.php" and os.path.isfile(path):
+            continue  # WHMCS's own folder-listing guard
+        if os.path.islink(path) or not os.path.isdir(path):
+            raise refuse(
+                src, "modules/addons/" + name, "is not a folder; modules/addons may hold addon folders only"
+            )
+        if addon_name_problem(name) or not os.path.isfile(os.path.join(path, name + ".php")):
+            raise _addon_problem(src, name)
+        found.append((name, path))
+    return found
+
+
+def _addons_root(prefix: str) -> Optional[str]:
+    """Where an archive keeps addon folders: modules/addons beside modules/servers/smartermail."""
+    if prefix == "modules/" + _SERVER_FOLDER:
+        return "modules/addons"
+    if prefix.endswith("/modules/" + _SERVER_FOLDER):
+        return prefix[: -len(_SERVER_FOLDER)] + "addons"
+    return None
+
+
+def _archive_addon_names(members: List[Member], addons_root: str, src: str) -> List[str]:
+    names: Set[str] = set()
+    files = set(member.name for member in members if member.kind == "file")
+    for member in members:
+        if not member.name.startswith(addons_root + "/"):
+            continue
+        first = member.name[len(addons_root) + 1 :].split("/", 1)[0]
+        path = addons_root + "/" + first
+        if first == "index.php" and path in files:
+            continue
+        if path in files or any(m.name == path and m.kind != "dir" for m in members):
+            raise refuse(src, path, "is not a folder; modules/addons may hold addon folders only")
+        names.add(first)
+    for name in sorted(names):
+        if addon_name_problem(name) or "%s/%s/%s.php" % (addons_root, name, name) not in files:
+            raise _addon_problem(src, name)
+    return sorted(names)
+
+
+def _addon_entries(name: str, inside: List[Tuple[str, Member]]) -> List[Tuple[str, Member]]:
+    return [("%s%s/%s" % (ADDON_ARCHIVE_PREFIX, name, rel), member) for rel, member in inside]
+
+
+def _no_clash(entries: List[Tuple[str, Member]], with_addons: bool, src: str) -> List[Tuple[str, Member]]:
+    """The packed archive keeps addons under ADDON_ARCHIVE_PREFIX: the module's own files may not."""
+    if with_addons:
+        for rel, member in entries:
+            if (rel + "/").startswith(ADDON_ARCHIVE_PREFIX):
+                raise refuse(
+                    src,
+                    member.raw,
+                    "is inside the server module folder under %s, a name reserved for addons; refusing it"
+                    % ADDON_ARCHIVE_PREFIX,
+                )
+    return entries
 
 
 @contextlib.contextmanager
@@ -373,4 +472,30 @@ def _write_packed(out_path: str, entries: List[Tuple[str, Member]], src: str) ->
             info.type = tarfile.DIRTYPE
             info.mode = DIR_MODE
             archive.addfile(info)
-    return {"files": files, "dirs": sorted(dirs)}
+    return split_manifest(files, dirs)
+
+
+def split_manifest(files: Mapping[str, str], dirs: Set[str]) -> Manifest:
+    """One manifest per folder: the module's at the top, each addon's under "addons" (only when any)."""
+    manifest: Manifest = {"files": {}, "dirs": []}
+    addons: Dict[str, Manifest] = {}
+
+    def folder(rel: str) -> Tuple[Manifest, str]:
+        if not rel.startswith(ADDON_ARCHIVE_PREFIX):
+            return manifest, rel
+        parts = rel[len(ADDON_ARCHIVE_PREFIX) :].split("/", 1)
+        name, inner = parts[0], parts[1] if len(parts) > 1 else ""
+        return addons.setdefault(name, {"files": {}, "dirs": []}), inner
+
+    for rel, digest in files.items():
+        target, inner = folder(rel)
+        target["files"][inner] = digest
+    for rel in sorted(dirs):
+        if rel + "/" == ADDON_ARCHIVE_PREFIX:
+            continue  # the packing folder of the addons, no folder on the host
+        target, inner = folder(rel)
+        if inner:
+            target["dirs"].append(inner)
+    if addons:
+        manifest["addons"] = dict(sorted(addons.items()))
+    return manifest

@@ -6,139 +6,28 @@ the fixture module as the source, and runs ansible-playbook on localhost (local 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
 import stat
 import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from fixtures.ansible_runner import BIN_DIR, PlaybookRun, ansible_env
-from fixtures.repo import FIXTURE_MODULE
-
-MODULE = "astral360.smartermail.whmcs_module_files"
+from fixtures.module_files_play import (
+    assert_matches_source,
+    backups,
+    converge,
+    make_root,
+    make_source,
+    module_task,
+    role_task,
+    run_play,
+    snapshot,
+    staging_dirs,
+)
 
 pytestmark = pytest.mark.slow
-
-
-# ---- helpers ---------------------------------------------------------------------------------
-
-
-def make_root(tmp_path: Path) -> Path:
-    root = tmp_path / "whmcs"
-    (root / "modules" / "servers").mkdir(parents=True)
-    (root / "configuration.php").write_text("<?php\n")
-    return root
-
-
-def make_source(tmp_path: Path) -> Path:
-    """A private copy of the fixture module, laid out as modules/servers/smartermail in a folder."""
-    src = tmp_path / "src" / "modules" / "servers" / "smartermail"
-    shutil.copytree(FIXTURE_MODULE, src)
-    return src
-
-
-def snapshot(path: Path) -> dict[str, tuple[str, int, str]]:
-    """Every entry under ``path`` (dot folders included): kind, mode and content checksum."""
-    result: dict[str, tuple[str, int, str]] = {}
-    for entry in sorted(path.rglob("*")):
-        info = entry.lstat()
-        if stat.S_ISREG(info.st_mode):
-            result[str(entry.relative_to(path))] = ("file", stat.S_IMODE(info.st_mode), _sha(entry))
-        else:
-            result[str(entry.relative_to(path))] = ("dir", stat.S_IMODE(info.st_mode), "")
-    return result
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def assert_matches_source(root: Path, src: Path) -> None:
-    target = root / "modules" / "servers" / "smartermail"
-    expected = {str(p.relative_to(src)) for p in src.rglob("*")}
-    installed = {str(p.relative_to(target)) for p in target.rglob("*")}
-    assert installed == expected
-    for relative in expected:
-        installed_path, source_path = target / relative, src / relative
-        mode = stat.S_IMODE(installed_path.lstat().st_mode)
-        if source_path.is_dir():
-            assert installed_path.is_dir() and mode == 0o755, relative
-        else:
-            assert installed_path.read_bytes() == source_path.read_bytes(), relative
-            assert mode == 0o644, relative
-        assert installed_path.lstat().st_uid == os.getuid()
-    assert stat.S_IMODE(target.stat().st_mode) == 0o755
-
-
-def staging_dirs(root: Path) -> list[str]:
-    return [p.name for p in (root / "modules" / "servers").iterdir() if ".staging-" in p.name]
-
-
-def backups(root: Path) -> list[Path]:
-    directory = root / ".smartermail-backups"
-    return sorted(p for p in directory.iterdir() if p.is_dir()) if directory.exists() else []
-
-
-def module_task(root: Path, src: Path | None, **extra: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {"whmcs_root": str(root), "owner": "root", "group": "root", **extra}
-    if src is not None:
-        args["src"] = str(src)
-        # These tests are about moving files: their sources are toy trees, not WHMCS modules.
-        # The settings check runs in the install playbook tests, on the real fixture module.
-        args.setdefault("check_schema", False)
-    return {"name": "Module files", MODULE: args, "register": "files", "ignore_errors": True}
-
-
-def role_task(entry: str = "main", **variables: Any) -> dict[str, Any]:
-    return {
-        "name": "Module files role",
-        "ansible.builtin.include_role": {"name": "astral360.smartermail.module_files", "tasks_from": entry},
-        "vars": variables,
-    }
-
-
-def run_play(
-    tmp_path: Path,
-    tasks: list[dict[str, Any]],
-    *args: str,
-    register: str = "files",
-    env: dict[str, str] | None = None,
-) -> PlaybookRun:
-    dump = tmp_path / "result.json"
-    dump.unlink(missing_ok=True)
-    dump_task = {
-        "name": "Dump the registered result",
-        "ansible.builtin.copy": {
-            "content": f"{{{{ {register} | to_json }}}}",
-            "dest": str(dump),
-            "mode": "0600",
-        },
-        "check_mode": False,
-        "changed_when": False,  # the recap then counts the tasks under test only
-        "when": f"{register} is defined",
-    }
-    play = [{"name": "test", "hosts": "localhost", "gather_facts": False, "tasks": [*tasks, dump_task]}]
-    playbook = tmp_path / "playbook.yml"
-    playbook.write_text(yaml.safe_dump(play, sort_keys=False))
-    command = [str(BIN_DIR / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook), *args]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=ansible_env(**(env or {})), timeout=300, check=False
-    )
-    results = json.loads(dump.read_text()) if dump.exists() else {}
-    return PlaybookRun(done.returncode, done.stdout + done.stderr, results)
-
-
-def converge(tmp_path: Path, root: Path, src: Path, *args: str, **extra: Any) -> dict[str, Any]:
-    run = run_play(tmp_path, [module_task(root, src, **extra)], *args)
-    assert run.results, run.output
-    return run.results
 
 
 # ---- converge, idempotence, check mode -------------------------------------------------------
