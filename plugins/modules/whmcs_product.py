@@ -392,8 +392,16 @@ class WhmcsProductModule(WhmcsWriteModule):
         schema = module_schema(*self.declared_settings(module_file))
         for warning in schema.warnings:
             self.module.warn(warning)
-        self.request = build_request(self.params, schema.specs)
+        # Check mode runs before the module files step has installed a new release: a name the
+        # installed module does not declare may be one the release adds, so it is warned about.
+        self.request = build_request(self.params, schema.specs, defer_unknown=self.check_mode)
         self.result["configoptions"] = dict(self.request.configoptions)
+        if self.request.unchecked:
+            self.module.warn(
+                "options %s are not settings of the installed module %s; they are left out of this "
+                "check-mode plan (a module release that the module files step installs may declare them; "
+                "a real run refuses them otherwise)" % (", ".join(self.request.unchecked), module_file)
+            )
 
     def declared_settings(self, module_file):
         """(ConfigOptions fields, whether dropdown choices are this host's) of ``module_file``.
