@@ -20,9 +20,15 @@ description:
   - The product is identified by O(name) within O(group) and is updated in place. Only the
     columns that differ are written.
   - Before writing, the settings the installed module declares are read from its own
-    C(smartermail_ConfigOptions()), run inside the host's WHMCS - the host's C(php) with its
-    C(init.php), database connected, as O(web_user) - the way a WHMCS localAPI script runs. Also
-    in check mode (it only reads). See docs/options.md, "Settings read from the module".
+    C(smartermail_ConfigOptions()) through C(php), confined (only the C(WHMCS) constant is defined,
+    no database). When the module adds dropdowns beyond the 23 named settings (their choices may
+    come from its own tables), it is read again inside the host's WHMCS - the host's C(php) with
+    its C(init.php), database connected, as O(web_user) - the way a WHMCS localAPI script runs, so
+    those choices are the ones it offers on this host. Also in check mode (it only reads). See
+    docs/options.md, "Settings read from the module".
+  - The confined read runs the module's own PHP as O(web_user) when the task runs as root, with
+    C(php -n), C(open_basedir) limited to the module folder, no URL wrappers, the functions that
+    run commands, open connections or write files disabled, an empty environment and a timeout.
   - Its first 23 settings must be the named options, slot by slot (type, dropdown choices,
     defaults); a release with fewer settings, more than the 24 WHMCS stores, or settings that
     moved slots is refused before any write, never mapped silently.
@@ -143,9 +149,10 @@ options:
   module_file:
     description:
       - The installed C(smartermail.php) whose C(ConfigOptions) give the product settings.
-      - Only the module WHMCS loads (the default) is read inside WHMCS; another file is read
-        confined and without a database (as the C(check_schema) of M(astral360.smartermail.whmcs_module_files)
-        does), so the choices of dropdowns the module fills from its own tables are not checked.
+      - Only the module WHMCS loads (the default) is ever read inside WHMCS; another file is only
+        read confined and without a database (as the C(check_schema) of
+        M(astral360.smartermail.whmcs_module_files) does), so the choices of dropdowns it adds are
+        not checked.
       - Default C(<whmcs_root>/modules/servers/smartermail/smartermail.php). When it does not exist
         the module fails (install the module files first), except in check mode, where it warns
         and checks the values against the named schema only.
@@ -389,7 +396,7 @@ class WhmcsProductModule(WhmcsWriteModule):
             self.module.fail_json(
                 msg="%s; install the module files first (module_files role)" % message, **self.result
             )
-        schema = module_schema(*self.declared_settings(module_file))
+        schema = self.module_settings(module_file)
         for warning in schema.warnings:
             self.module.warn(warning)
         # Check mode runs before the module files step has installed a new release: a name the
@@ -403,20 +410,26 @@ class WhmcsProductModule(WhmcsWriteModule):
                 "a real run refuses them otherwise)" % (", ".join(self.request.unchecked), module_file)
             )
 
-    def declared_settings(self, module_file):
-        """(ConfigOptions fields, whether dropdown choices are this host's) of ``module_file``.
+    def module_settings(self, module_file):
+        """The module's settings (module_schema) as it offers them on this host.
 
-        The module WHMCS loads is read inside WHMCS, database at hand, so choices it reads from its
-        own tables are this host's (also in check mode). Another file (module_file pointing
-        elsewhere) is not what WHMCS runs: it is read confined, without a database.
+        First read confined, without a database (as the module files step does), which refuses
+        moved slots without running the module unconfined. Only when the module adds dropdowns
+        (choices it may read from its own tables) is it read again inside WHMCS, database at hand,
+        so those choices are this host's (also in check mode) - and only the module WHMCS loads:
+        another module_file is not what WHMCS runs, and its added choices stay unchecked.
         """
-        installed = os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
         php = self.params["php_binary"]
-        if os.path.realpath(module_file) == os.path.realpath(installed):
-            return read_host_config_options(
-                php, self.params["whmcs_root"], module_file, self.php_user()
-            ), True
-        return read_module_config_options(php, module_file, self.params["web_user"]), False
+        confined = read_module_config_options(php, module_file, self.params["web_user"])
+        schema = module_schema(confined, choices_known=False)
+        if not any(spec.whmcs_type in ("dropdown", "radio") for spec in schema.added):
+            return module_schema(confined)
+        installed = os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
+        if os.path.realpath(module_file) != os.path.realpath(installed):
+            return schema
+        return module_schema(
+            read_host_config_options(php, self.params["whmcs_root"], module_file, self.php_user())
+        )
 
     def php_user(self):
         """web_user when the task runs as root (never root in place of a missing user); else the task's user."""
