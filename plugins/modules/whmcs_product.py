@@ -262,11 +262,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.confin
     ConfinedPhpError,
     php_identity,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.installed_module_settings import (
+    installed_settings,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
     SERVER_MODULE_FILE,
     ModuleSchemaError,
-    read_host_config_options,
-    read_module_config_options,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_hooks import (
     HooksPlan,
@@ -275,7 +276,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module
     module_product_count,
     plan_module_hooks,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import module_schema
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
 )
@@ -411,24 +411,13 @@ class WhmcsProductModule(WhmcsWriteModule):
             )
 
     def module_settings(self, module_file):
-        """The module's settings (module_schema) as it offers them on this host.
-
-        First read confined, without a database (as the module files step does), which refuses
-        moved slots without running the module unconfined. Only when the module adds dropdowns
-        (choices it may read from its own tables) is it read again inside WHMCS, database at hand,
-        so those choices are this host's (also in check mode) - and only the module WHMCS loads:
-        another module_file is not what WHMCS runs, and its added choices stay unchecked.
-        """
-        php = self.params["php_binary"]
-        confined = read_module_config_options(php, module_file, self.params["web_user"])
-        schema = module_schema(confined, choices_known=False)
-        if not any(spec.whmcs_type in ("dropdown", "radio") for spec in schema.added):
-            return module_schema(confined)
-        installed = os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
-        if os.path.realpath(module_file) != os.path.realpath(installed):
-            return schema
-        return module_schema(
-            read_host_config_options(php, self.params["whmcs_root"], module_file, self.php_user())
+        """The module's settings as it offers them on this host (installed_module_settings)."""
+        return installed_settings(
+            self.params["php_binary"],
+            self.params["whmcs_root"],
+            module_file,
+            self.params["web_user"],
+            self.php_user,
         )
 
     def php_user(self):
