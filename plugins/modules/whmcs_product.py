@@ -20,9 +20,15 @@ description:
   - The product is identified by O(name) within O(group) and is updated in place. Only the
     columns that differ are written.
   - Before writing, the settings the installed module declares are read from its own
-    C(smartermail_ConfigOptions()), run inside the host's WHMCS - the host's C(php) with its
-    C(init.php), database connected, as O(web_user) - the way a WHMCS localAPI script runs. Also
-    in check mode (it only reads). See docs/options.md, "Settings read from the module".
+    C(smartermail_ConfigOptions()) through C(php), confined (only the C(WHMCS) constant is defined,
+    no database). When the module adds dropdowns beyond the 23 named settings (their choices may
+    come from its own tables), it is read again inside the host's WHMCS - the host's C(php) with
+    its C(init.php), database connected, as O(web_user) - the way a WHMCS localAPI script runs, so
+    those choices are the ones it offers on this host. Also in check mode (it only reads). See
+    docs/options.md, "Settings read from the module".
+  - The confined read runs the module's own PHP as O(web_user) when the task runs as root, with
+    C(php -n), C(open_basedir) limited to the module folder, no URL wrappers, the functions that
+    run commands, open connections or write files disabled, an empty environment and a timeout.
   - Its first 23 settings must be the named options, slot by slot (type, dropdown choices,
     defaults); a release with fewer settings, more than the 24 WHMCS stores, or settings that
     moved slots is refused before any write, never mapped silently.
@@ -143,9 +149,10 @@ options:
   module_file:
     description:
       - The installed C(smartermail.php) whose C(ConfigOptions) give the product settings.
-      - Only the module WHMCS loads (the default) is read inside WHMCS; another file is read
-        confined and without a database (as the C(check_schema) of M(astral360.smartermail.whmcs_module_files)
-        does), so the choices of dropdowns the module fills from its own tables are not checked.
+      - Only the module WHMCS loads (the default) is ever read inside WHMCS; another file is only
+        read confined and without a database (as the C(check_schema) of
+        M(astral360.smartermail.whmcs_module_files) does), so the choices of dropdowns it adds are
+        not checked.
       - Default C(<whmcs_root>/modules/servers/smartermail/smartermail.php). When it does not exist
         the module fails (install the module files first), except in check mode, where it warns
         and checks the values against the named schema only.
@@ -255,11 +262,12 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.confin
     ConfinedPhpError,
     php_identity,
 )
+from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.installed_module_settings import (
+    installed_settings,
+)
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_config_options import (
     SERVER_MODULE_FILE,
     ModuleSchemaError,
-    read_host_config_options,
-    read_module_config_options,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_hooks import (
     HooksPlan,
@@ -268,7 +276,6 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module
     module_product_count,
     plan_module_hooks,
 )
-from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.module_schema import module_schema
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.product_settings import (
     ModuleOptionError,
 )
@@ -389,26 +396,29 @@ class WhmcsProductModule(WhmcsWriteModule):
             self.module.fail_json(
                 msg="%s; install the module files first (module_files role)" % message, **self.result
             )
-        schema = module_schema(*self.declared_settings(module_file))
+        schema = self.module_settings(module_file)
         for warning in schema.warnings:
             self.module.warn(warning)
-        self.request = build_request(self.params, schema.specs)
+        # Check mode runs before the module files step has installed a new release: a name the
+        # installed module does not declare may be one the release adds, so it is warned about.
+        self.request = build_request(self.params, schema.specs, defer_unknown=self.check_mode)
         self.result["configoptions"] = dict(self.request.configoptions)
+        if self.request.unchecked:
+            self.module.warn(
+                "options %s are not settings of the installed module %s; they are left out of this "
+                "check-mode plan (a module release that the module files step installs may declare them; "
+                "a real run refuses them otherwise)" % (", ".join(self.request.unchecked), module_file)
+            )
 
-    def declared_settings(self, module_file):
-        """(ConfigOptions fields, whether dropdown choices are this host's) of ``module_file``.
-
-        The module WHMCS loads is read inside WHMCS, database at hand, so choices it reads from its
-        own tables are this host's (also in check mode). Another file (module_file pointing
-        elsewhere) is not what WHMCS runs: it is read confined, without a database.
-        """
-        installed = os.path.join(self.params["whmcs_root"], SERVER_MODULE_FILE)
-        php = self.params["php_binary"]
-        if os.path.realpath(module_file) == os.path.realpath(installed):
-            return read_host_config_options(
-                php, self.params["whmcs_root"], module_file, self.php_user()
-            ), True
-        return read_module_config_options(php, module_file, self.params["web_user"]), False
+    def module_settings(self, module_file):
+        """The module's settings as it offers them on this host (installed_module_settings)."""
+        return installed_settings(
+            self.params["php_binary"],
+            self.params["whmcs_root"],
+            module_file,
+            self.params["web_user"],
+            self.php_user,
+        )
 
     def php_user(self):
         """web_user when the task runs as root (never root in place of a missing user); else the task's user."""
