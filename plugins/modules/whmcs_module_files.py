@@ -356,7 +356,7 @@ def run(module):
         raise ModuleTreeError("manifest_digest does not match the manifest; the transfer was damaged")
     warnings = []
     check = schema_check(params["php_binary"], params["owner"]) if params["check_schema"] else None
-    before = _version(params, layout.target)
+    before = _version(params, Layout(root, backup_dir).target)
     versions = {"before": before, "after": None}
 
     def staged_check(staging_dir):
