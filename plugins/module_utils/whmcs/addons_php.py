@@ -19,16 +19,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import shutil
-import subprocess
 from typing import Any, Dict, Iterable, Optional
 
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.local_api_script import (
     MARKER,
-    _become,
-    _environment,
+    LocalApiPhpError,
     _first_line,
     parse_output,
+    run_whmcs_php,
 )
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.web_php_user import WebPhpUser
 
@@ -117,37 +115,18 @@ def run_addon_function(
     timeout: float = TIMEOUT,
 ) -> Dict[str, Any]:
     """Run ``step`` (config, activate, deactivate, upgrade) of addon ``name`` inside WHMCS; its answer."""
-    binary = shutil.which(php_binary)
-    if binary is None:
-        raise AddonPhpError("the PHP binary %r was not found (php_binary)" % php_binary)
     request = {"step": step, "name": name, "vars": vars_ or {}, "others": list(others)}
     try:
-        done = subprocess.run(
-            [binary, "-r", _PHP_CODE, "--", whmcs_root],
-            input=json.dumps(request),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            cwd=whmcs_root,
-            env=_environment(user),
-            preexec_fn=_become(user),
-            start_new_session=True,
-            check=False,
+        done = run_whmcs_php(
+            php_binary, whmcs_root, user, _PHP_CODE, json.dumps(request), timeout, "%s_%s()" % (name, step)
         )
-    except subprocess.TimeoutExpired:
-        raise AddonPhpError(
-            "%s_%s() gave no answer within %d s (it was stopped)" % (name, step, timeout)
-        ) from None
-    except OSError as error:
-        raise AddonPhpError(
-            "cannot run %s as %s: %s" % (binary, user.name, error.strerror or error)
-        ) from None
+    except LocalApiPhpError as error:
+        raise AddonPhpError(str(error)) from None
     envelope = parse_output(done.stdout)
     if envelope is None:
         output = _first_line(done.stderr, done.stdout, list(secrets))
         raise AddonPhpError(
             "WHMCS's PHP (%s as %s) exited %d without an answer for addon %s (%s)%s"
-            % (binary, user.name, done.returncode, name, step, (": " + output) if output else "")
+            % (done.args[0], user.name, done.returncode, name, step, (": " + output) if output else "")
         )
     return dict(envelope["answer"])
