@@ -36,9 +36,9 @@ import secrets
 import ssl
 import subprocess
 import urllib.error
-import urllib.request
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from ansible.module_utils.urls import open_url
 from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.php_probe import (
     php_settings,
     run_host_php,
@@ -129,18 +129,22 @@ def reset_source() -> str:
 
 
 def fetch(url: str, timeout: float, ca_file: Optional[str]) -> str:
-    context = ssl.create_default_context(cafile=ca_file) if url.lower().startswith("https:") else None
     if not url.lower().startswith(("http://", "https://")):
         raise OpcacheProbeError("%s is not an http(s) URL" % url, "http")
-    request = urllib.request.Request(url, headers={"User-Agent": "smartermail-whmcs opcache"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:  # noqa: S310
+        with open_url(
+            url,
+            timeout=timeout,
+            ca_path=ca_file,
+            validate_certs=True,
+            http_agent="smartermail-whmcs opcache",
+        ) as answer:
             return answer.read(1024 * 1024).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         raise OpcacheProbeError(
             "the web server answered HTTP %d for %s" % (error.code, url), "http"
         ) from None
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, ssl.SSLError) as error:
         reason = getattr(error, "reason", error)
         raise OpcacheProbeError("the web server did not answer %s: %s" % (url, reason), "http") from None
 
