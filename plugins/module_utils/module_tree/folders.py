@@ -122,6 +122,8 @@ def present_all(
         try:
             result = present(layout, folder_manifest, uid, gid, keep, archive, check_mode, staged_check=check)
         except (ModuleTreeError, OSError) as error:
+            if len(folders) == 1:
+                raise  # a source without addons fails exactly as before addons existed
             problems = _put_back(done, uid, gid)
             undone = ", ".join(done_layout.folder for done_layout, _done in done)
             message = "%s: %s" % (layout.folder, error)

@@ -33,19 +33,21 @@ from ansible_collections.astral360.smartermail.plugins.module_utils.whmcs.confin
 )
 
 __all__ = [
+    "CALL_PHP",
     "CHANGELOG_NAMES",
     "PHP_TIMEOUT_SECONDS",
     "ModuleIntrospectionError",
     "call_module_function",
     "changelog_release",
     "module_name",
+    "parse_answer",
     "read_changelog_release",
     "read_module_version",
     "version_mismatch",
 ]
 
 PHP_TIMEOUT_SECONDS = 30
-_JSON_MARKER = "@@SMARTERMAIL-WHMCS-INTROSPECT@@"
+_JSON_MARKER = "@@SMARTERMAIL-WHMCS-INTROSPECT@@"  # printed by CALL_PHP
 CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGELOG", "changelog.md", "CHANGELOG.txt")
 _CHANGELOG_READ_LIMIT = 256 * 1024  # the first release heading is near the top
 # '## 1.2.0', '## [1.2.0] - 2026-05-01', '# v1.2.0', 'Version 1.2.0', 'Version: 1.2.0 (2026-05-01)'.
@@ -67,14 +69,14 @@ class ModuleIntrospectionError(ValueError):
         self.kind = kind
 
 
-# Runs inside ``php -r``: the module path and function arrive as $argv, never inside the code.
-_PHP_PRELUDE = r"""
-define('WHMCS', true);
-$smwFile = $argv[1];
-$smwFunction = $argv[2];
+# After $smwFile and $smwFunction are set: calls the function and leaves its return value in
+# $smwResult for a shape snippet; $smwAnswer prints the answer after the marker (on a line of its
+# own) and exits, discarding anything the module printed. Shared by the confined runner below and by
+# scripts that run inside WHMCS (module_config_options).
+CALL_PHP = r"""
 $smwAnswer = static function ($payload) {
     while (ob_get_level() > 0) { ob_end_clean(); }
-    echo "@@SMARTERMAIL-WHMCS-INTROSPECT@@", json_encode($payload), "\n";
+    echo "\n@@SMARTERMAIL-WHMCS-INTROSPECT@@", json_encode($payload, JSON_INVALID_UTF8_SUBSTITUTE), "\n";
     exit(0);
 };
 ob_start();
@@ -89,6 +91,15 @@ try {
         . ' in ' . $smwError->getFile() . ' line ' . $smwError->getLine()]]);
 }
 """
+
+# Confined: the module path and function arrive as $argv, never inside the code. The caller's
+# prelude (code that must exist before the module is included) goes between the two.
+_PHP_DEFINE_WHMCS = "define('WHMCS', true);\n"
+_PHP_ARGV = r"""
+$smwFile = $argv[1];
+$smwFunction = $argv[2];
+"""
+
 
 # MetaData() as returned: scalar values only (a module may add arrays WHMCS ignores).
 _SHAPE_METADATA = r"""
@@ -110,6 +121,21 @@ def _unreadable_hint(identity: Optional[PhpIdentity], said: str) -> str:
     return " (php ran as the web user %s, who must be able to read the module folder)" % identity.name
 
 
+def parse_answer(stdout: str) -> Optional[Dict[str, Any]]:
+    """The answer CALL_PHP printed: None when there is no marker (php stopped before answering); an
+    error payload of kind 'bad_answer' when what follows the marker is not a JSON object."""
+    marker = stdout.rfind(_JSON_MARKER)
+    if marker < 0:
+        return None
+    try:
+        payload = json.loads(stdout[marker + len(_JSON_MARKER) :].strip().splitlines()[0])
+    except (ValueError, IndexError):
+        payload = None
+    if not isinstance(payload, dict):
+        return {"error": {"kind": "bad_answer", "message": "php printed an answer that is not a JSON object"}}
+    return payload
+
+
 def call_module_function(
     php_binary: str,
     module_file: str,
@@ -117,12 +143,14 @@ def call_module_function(
     shape_php: str,
     web_user: Optional[str] = None,
     timeout: int = PHP_TIMEOUT_SECONDS,
+    prelude_php: str = "",
 ) -> Dict[str, Any]:
     """The JSON object ``shape_php`` answered for ``function()`` of ``module_file``.
 
     ``shape_php`` runs after the call with ``$smwResult`` (the return value), ``$smwFunction`` and
     ``$smwAnswer(array)`` (prints the answer and exits) in scope; an answer with an ``error`` key
-    ({'kind', 'message'}) raises ModuleIntrospectionError with that kind.
+    ({'kind', 'message'}) raises ModuleIntrospectionError with that kind. ``prelude_php`` runs
+    before the module is included (e.g. stand-in classes).
     """
     if not os.path.isfile(module_file):
         raise ModuleIntrospectionError("module file %s does not exist" % module_file, "missing_file")
@@ -132,7 +160,7 @@ def call_module_function(
         result = run_confined_php(
             php_binary,
             os.path.dirname(real_file),
-            _PHP_PRELUDE + shape_php,
+            _PHP_DEFINE_WHMCS + prelude_php + _PHP_ARGV + CALL_PHP + shape_php,
             [real_file, function],
             identity,
             timeout,
@@ -150,9 +178,8 @@ def call_module_function(
             "php did not finish reading %s() from %s within %d s" % (function, module_file, timeout),
             "timeout",
         ) from None
-    stdout = result.stdout.decode("utf-8", errors="replace")
-    marker = stdout.rfind(_JSON_MARKER)
-    if marker < 0:
+    payload = parse_answer(result.stdout.decode("utf-8", errors="replace"))
+    if payload is None:
         lines = [line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
         said = lines[-1] if lines else "nothing"
         raise ModuleIntrospectionError(
@@ -160,11 +187,7 @@ def call_module_function(
             % (result.returncode, function, module_file, said, _unreadable_hint(identity, said)),
             "stopped",
         )
-    try:
-        payload = json.loads(stdout[marker + len(_JSON_MARKER) :].strip())
-    except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
+    if payload.get("error", {}).get("kind") == "bad_answer":
         raise ModuleIntrospectionError(
             "php printed an answer of %s() from %s that is not a JSON object" % (function, module_file),
             "bad_answer",
