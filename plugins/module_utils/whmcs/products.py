@@ -24,6 +24,7 @@ from __future__ import absolute_import, annotations, division, print_function
 __metaclass__ = type
 
 import datetime
+import difflib
 import re
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
@@ -254,6 +255,9 @@ def removal_targets(entries: Any) -> List[Tuple[str, str]]:
     ]
 
 
+TYPO_CUTOFF = 0.8  # difflib ratio from which an unknown option name is read as a typo of a named one
+
+
 def build_request(
     params: Mapping[str, Any], specs: Tuple[OptionSpec, ...] = OPTIONS, defer_unknown: bool = False
 ) -> ProductRequest:
@@ -269,7 +273,14 @@ def build_request(
     unchecked: Tuple[str, ...] = ()
     if defer_unknown:
         known = {spec.name.lower() for spec in specs}
-        unchecked = tuple(str(name) for name in named if str(name).strip().lower() not in known)
+        # A near miss of a named setting ('offer_easy') is a typo, not a setting a newer release
+        # adds: it stays in ``named`` so that it is refused now, with its "did you mean".
+        unchecked = tuple(
+            str(name)
+            for name in named
+            if str(name).strip().lower() not in known
+            and not difflib.get_close_matches(str(name).strip().lower(), known, n=1, cutoff=TYPO_CUTOFF)
+        )
         named = {name: value for name, value in named.items() if str(name) not in unchecked}
     try:
         configoptions = resolve_options(named, raw, specs)
