@@ -138,7 +138,10 @@ def test_failed_verify_on_the_second_host_rolls_it_back_and_stops(
     assert "/.smartermail-backups/smartermail-" in summary["hosts"]["whmcs2"]["restored_from"]
     # The same account in ansible-playbook's output, and the host's failure says why.
     assert "Rollout: 1 moved, 1 rolled back, 1 not reached; stopped at whmcs2" in run.output
-    assert "rolled back: whmcs2 - verify failed: sandbox-simulator/order: " in run.output
+    # The fixture module 1.1.0 has no MODVersion (the real 1.1.0 has): its side of the move reads "none".
+    assert (
+        "rolled back: whmcs2 (module none -> 1.2.0) - verify failed: sandbox-simulator/order: " in run.output
+    )
     assert "not reached: whmcs3" in run.output
     assert "whmcs2: verify failed (order); the previous module files were restored from" in run.output
 
@@ -203,6 +206,9 @@ def test_rollout_without_failure_moves_every_host(fleet: tuple[SandboxInfo, Path
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     document = json.loads(done.stdout)
-    assert document["rollout"] == ["Rollout: 3 moved", "moved: whmcs1", "moved: whmcs2", "moved: whmcs3"]
+    # Each moved line may name the versions, e.g. "moved: whmcs2 (module none -> 1.2.0)".
+    assert document["rollout"][0] == "Rollout: 3 moved", document["rollout"]
+    moved = [line.split(" (module ")[0] for line in document["rollout"][1:]]
+    assert moved == ["moved: whmcs1", "moved: whmcs2", "moved: whmcs3"], document["rollout"]
     assert all(module_tree(info.root(host)) == module_tree(new_release) for host in HOSTS)
     assert all(report["status"] == "changed" for report in document["hosts"].values())
