@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.ansible_runner import PlaybookRun, run_module
+from fixtures.module_files_play import make_root
 from fixtures.module_release import build_release
 
 pytestmark = pytest.mark.slow
@@ -18,16 +19,9 @@ def install(tmp_path: Path, root: Path, src: Path) -> PlaybookRun:
     )
 
 
-def whmcs_root(tmp_path: Path) -> Path:
-    root = tmp_path / "whmcs"
-    (root / "modules" / "servers").mkdir(parents=True)
-    (root / "configuration.php").write_text("<?php\n")
-    return root
-
-
 def test_a_release_with_a_24th_setting_read_from_its_database_is_installed(tmp_path: Path) -> None:
     """No database before the swap: the release's Capsule read fails and it offers its fallback choice."""
-    root = whmcs_root(tmp_path)
+    root = make_root(tmp_path)
     src = build_release(tmp_path / "release") / "modules" / "servers" / "smartermail"
     run = install(tmp_path, root, src)
     assert run.results["failed"] is False and run.results["changed"] is True, run.output
@@ -36,7 +30,7 @@ def test_a_release_with_a_24th_setting_read_from_its_database_is_installed(tmp_p
 
 
 def test_a_release_whose_named_settings_moved_is_refused_before_the_swap(tmp_path: Path) -> None:
-    root = whmcs_root(tmp_path)
+    root = make_root(tmp_path)
     src = build_release(tmp_path / "release") / "modules" / "servers" / "smartermail"
     module = src / "smartermail.php"
     source = module.read_text()
